@@ -5,6 +5,7 @@
 // Idempotent: CreateQueue with identical attributes returns the existing queue.
 //
 // Usage: node tools/sqs-init.js [--endpoint URL] [--queue NAME] [--dlq NAME]
+//        or require("./sqs-init.js").initQueues({ endpoint, queueName, dlqName })
 //   --endpoint / SQS_ENDPOINT  default http://127.0.0.1:9324
 //   --queue    / SQS_QUEUE_NAME default eeum-diary.fifo
 //   --dlq      / SQS_DLQ_NAME   default eeum-diary-dlq.fifo
@@ -78,13 +79,9 @@ async function callWithRetry(endpoint, action, body, deadline) {
   }
 }
 
-async function main() {
-  const args = parseArgs(process.argv.slice(2));
-  const endpoint = args.endpoint || process.env.SQS_ENDPOINT || "http://127.0.0.1:9324";
-  const queueName = args.queue || process.env.SQS_QUEUE_NAME || "eeum-diary.fifo";
-  const dlqName = args.dlq || process.env.SQS_DLQ_NAME || "eeum-diary-dlq.fifo";
-  const waitS = Number(args.wait ?? 10);
-  const deadline = Date.now() + waitS * 1000;
+// Creates the dead-letter queue and the main queue; resolves to { queueUrl, dlqUrl, dlqArn }.
+async function initQueues({ endpoint, queueName, dlqName, waitSeconds = 10 }) {
+  const deadline = Date.now() + waitSeconds * 1000;
 
   const dlq = await callWithRetry(
     endpoint,
@@ -112,12 +109,32 @@ async function main() {
   });
   if (!main.QueueUrl) throw new Error(`CreateQueue ${queueName}: no QueueUrl in response`);
 
-  process.stderr.write(`sqs-init: queue ${main.QueueUrl} (dead letters -> ${dlqArn})\n`);
-  process.stdout.write(main.QueueUrl + "\n");
+  return { queueUrl: main.QueueUrl, dlqUrl: dlq.QueueUrl, dlqArn };
 }
 
-main().catch((e) => {
-  process.stderr.write(`sqs-init: ${e.message || e}\n`);
-  if (e.cause) process.stderr.write(`sqs-init: cause: ${e.cause.code || e.cause.message || e.cause}\n`);
-  process.exit(1);
-});
+async function cli() {
+  const args = parseArgs(process.argv.slice(2));
+  const r = await initQueues({
+    endpoint: args.endpoint || process.env.SQS_ENDPOINT || "http://127.0.0.1:9324",
+    queueName: args.queue || process.env.SQS_QUEUE_NAME || "eeum-diary.fifo",
+    dlqName: args.dlq || process.env.SQS_DLQ_NAME || "eeum-diary-dlq.fifo",
+    waitSeconds: Number(args.wait ?? 10),
+  });
+  process.stderr.write(`sqs-init: queue ${r.queueUrl} (dead letters -> ${r.dlqArn})\n`);
+  process.stdout.write(r.queueUrl + "\n");
+}
+
+function describeError(e) {
+  let msg = String((e && e.message) || e);
+  if (e && e.cause) msg += ` (cause: ${e.cause.code || e.cause.message || e.cause})`;
+  return msg;
+}
+
+module.exports = { initQueues, describeError };
+
+if (require.main === module) {
+  cli().catch((e) => {
+    process.stderr.write(`sqs-init: ${describeError(e)}\n`);
+    process.exit(1);
+  });
+}

@@ -10,6 +10,8 @@
 //   --host / SQS_BIND_HOST         address to bind (default 127.0.0.1; 0.0.0.0 in a container)
 //   --public-host / SQS_PUBLIC_HOST host name used inside the queue URLs the emulator returns
 //                                  (default: the bind host, or "localhost" when binding 0.0.0.0)
+//   --init-queues / SQS_INIT_QUEUES=1 create the EEUM queues (see sqs-init.js) once listening;
+//                                  used by the container image, where nothing else creates them
 //
 // The server is built from the package's createRequestHandler() rather than createSqsServer()
 // so that listen errors (EADDRINUSE) are reported clearly and the bind address can differ from
@@ -38,6 +40,10 @@ function parseArgs(argv) {
       out.help = true;
       continue;
     }
+    if (key === "init-queues") {
+      out.initQueues = true;
+      continue;
+    }
     if (val === undefined) {
       val = argv[++i];
       if (val === undefined) throw new Error(`missing value for --${key}`);
@@ -64,8 +70,9 @@ function main() {
   }
   if (args.help) {
     process.stdout.write(
-      "usage: sqs-server.js [--port N] [--host ADDR] [--public-host NAME]\n" +
-        "env: SQS_PORT, SQS_BIND_HOST, SQS_PUBLIC_HOST, SQS_REGION, SQS_ACCOUNT_ID\n",
+      "usage: sqs-server.js [--port N] [--host ADDR] [--public-host NAME] [--init-queues]\n" +
+        "env: SQS_PORT, SQS_BIND_HOST, SQS_PUBLIC_HOST, SQS_INIT_QUEUES, SQS_QUEUE_NAME, SQS_DLQ_NAME,\n" +
+        "     SQS_REGION, SQS_ACCOUNT_ID\n",
     );
     return;
   }
@@ -80,6 +87,8 @@ function main() {
     args.publicHost ??
     process.env.SQS_PUBLIC_HOST ??
     (bindHost === "0.0.0.0" || bindHost === "::" ? "localhost" : bindHost);
+
+  const initQueues = args.initQueues || process.env.SQS_INIT_QUEUES === "1" || process.env.SQS_INIT_QUEUES === "true";
 
   const { service, requestHandler } = createRequestHandler({
     port,
@@ -108,6 +117,21 @@ function main() {
     log(
       `listening on http://${bindHost}:${service.PORT} (queue URLs use http://${publicHost}:${service.PORT}/) pid=${process.pid}`,
     );
+    if (initQueues) {
+      const { initQueues: init, describeError } = require("./sqs-init.js");
+      const local = bindHost === "0.0.0.0" || bindHost === "::" ? "127.0.0.1" : bindHost;
+      init({
+        endpoint: `http://${local.includes(":") ? `[${local}]` : local}:${service.PORT}`,
+        queueName: process.env.SQS_QUEUE_NAME || "eeum-diary.fifo",
+        dlqName: process.env.SQS_DLQ_NAME || "eeum-diary-dlq.fifo",
+      }).then(
+        (r) => log(`queues ready: ${r.queueUrl} (dead letters -> ${r.dlqArn})`),
+        (e) => {
+          process.stderr.write(`sqs-server: creating queues failed: ${describeError(e)}\n`);
+          process.exit(1);
+        },
+      );
+    }
   });
 
   let stopping = false;

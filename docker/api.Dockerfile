@@ -1,0 +1,47 @@
+# syntax=docker/dockerfile:1
+# eeum-api image. Build from the repository root:
+#   docker build -f docker/api.Dockerfile -t eeum-api:dev .
+# Configuration comes from the environment at run time (docker run --env-file ...); no secrets
+# or .env files are copied into the image (see .dockerignore).
+
+# ---- build stage ------------------------------------------------------------------------------
+FROM debian:12 AS build
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      build-essential cmake pkg-config ca-certificates \
+      libmicrohttpd-dev libjansson-dev libmariadb-dev libcurl4-openssl-dev libsodium-dev libcmocka-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN rm -rf build \
+ && cmake --preset release \
+ && cmake --build --preset release --target eeum-api -j"$(nproc)" \
+ && strip --strip-unneeded build/release/eeum-api \
+ && ./build/release/eeum-api --version
+
+# ---- runtime stage ----------------------------------------------------------------------------
+FROM debian:12-slim AS runtime
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      libmicrohttpd12 libjansson4 libmariadb3 libcurl4 libsodium23 ca-certificates curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 eeum \
+ && useradd --system --uid 10001 --gid eeum --home-dir /nonexistent --no-create-home \
+      --shell /usr/sbin/nologin eeum
+
+COPY --from=build /src/build/release/eeum-api /usr/local/bin/eeum-api
+COPY --from=build /src/sql /usr/share/eeum/sql
+
+ENV APP_ENV=production \
+    PORT=8080 \
+    LOG_FORMAT=json \
+    MIGRATIONS_DIR=/usr/share/eeum/sql
+# No .env is read from here: the working directory holds nothing but read-only files.
+WORKDIR /usr/share/eeum
+USER eeum:eeum
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=3s --start-period=15s --retries=3 \
+  CMD curl -fsS -o /dev/null "http://127.0.0.1:${PORT:-8080}/healthz" || exit 1
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/usr/local/bin/eeum-api"]
+# `docker run IMAGE migrate` applies the migrations and exits.
