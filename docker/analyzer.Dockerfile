@@ -14,7 +14,7 @@ RUN apt-get update \
 WORKDIR /src
 COPY . .
 RUN rm -rf build \
- && cmake --preset release \
+ && cmake --preset release -DEEUM_BUILD_TESTS=OFF \
  && cmake --build --preset release --target eeum-analyzer -j"$(nproc)" \
  && strip --strip-unneeded build/release/eeum-analyzer \
  && ./build/release/eeum-analyzer --version

@@ -14,7 +14,7 @@ RUN apt-get update \
 WORKDIR /src
 COPY . .
 RUN rm -rf build \
- && cmake --preset release \
+ && cmake --preset release -DEEUM_BUILD_TESTS=OFF \
  && cmake --build --preset release --target eeum-api -j"$(nproc)" \
  && strip --strip-unneeded build/release/eeum-api \
  && ./build/release/eeum-api --version
@@ -33,6 +33,7 @@ COPY --from=build /src/build/release/eeum-api /usr/local/bin/eeum-api
 COPY --from=build /src/sql /usr/share/eeum/sql
 
 ENV APP_ENV=production \
+    BIND_ADDRESS=0.0.0.0 \
     PORT=8080 \
     LOG_FORMAT=json \
     MIGRATIONS_DIR=/usr/share/eeum/sql
