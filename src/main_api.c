@@ -10,17 +10,39 @@
 #include "eeum/log.h"
 #include "eeum/metrics.h"
 #include "eeum/random.h"
+#include "eeum/ratelimit.h"
 #include "eeum/sqs.h"
 
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #ifndef EEUM_VERSION
 #define EEUM_VERSION "0.0.0"
 #endif
+
+#define LOGIN_LIMIT_KEYS 4096
+
+/* JWT_SECRET, or in development a random per-process secret (tokens die with the process). */
+static void setup_jwt_secret(struct app *app, const struct config *cfg)
+{
+    if (*cfg->jwt_secret) {
+        app->jwt_secret = cfg->jwt_secret;
+        app->jwt_secret_len = strlen(cfg->jwt_secret);
+        if (app->jwt_secret_len < 32)
+            log_warn("config.jwt", "JWT_SECRET is shorter than 32 characters (refused in "
+                                   "production)");
+        return;
+    }
+    random_hex(app->jwt_secret_generated, 32);
+    app->jwt_secret = app->jwt_secret_generated;
+    app->jwt_secret_len = strlen(app->jwt_secret_generated);
+    log_warn("config.jwt", "JWT_SECRET is not set: using a random secret for this process "
+                           "(development only; tokens end with the process)");
+}
 
 static void usage(FILE *out)
 {
@@ -53,10 +75,16 @@ static int serve(const struct config *cfg)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    setup_jwt_secret(&app, cfg);
+    app.login_ip_limit =
+        ratelimit_new(cfg->login_ip_max_failures, cfg->login_window_s, LOGIN_LIMIT_KEYS);
+    app.login_email_limit =
+        ratelimit_new(cfg->login_max_failures, cfg->login_window_s, LOGIN_LIMIT_KEYS);
     app.pool = db_pool_new(cfg);
     app.metrics = metrics_new(API_ROUTES, API_ROUTES_COUNT);
     app.sqs_probe = sqs_client_new(cfg);
-    if (!app.pool || !app.metrics || !app.sqs_probe) {
+    if (!app.pool || !app.metrics || !app.sqs_probe || !app.login_ip_limit ||
+        !app.login_email_limit) {
         log_error("app.start", "out of memory");
         goto out;
     }
@@ -80,6 +108,8 @@ static int serve(const struct config *cfg)
     app.server = NULL;
     rc = 0;
 out:
+    ratelimit_free(app.login_ip_limit);
+    ratelimit_free(app.login_email_limit);
     sqs_client_free(app.sqs_probe);
     metrics_free(app.metrics);
     db_pool_free(app.pool);
@@ -123,6 +153,10 @@ int main(int argc, char **argv)
         config_free(&cfg);
         return 0;
     }
+    /* Calendar rules use APP_TZ: make it the process time zone before any thread exists, so
+     * localtime_r answers in it. */
+    setenv("TZ", cfg.app_tz, 1);
+    tzset();
     enum log_level lvl = LOGL_INFO;
     log_level_parse(cfg.log_level, &lvl);
     log_init("eeum-api", lvl, cfg.log_json);

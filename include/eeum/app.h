@@ -13,6 +13,7 @@ struct db_pool;
 struct metrics;
 struct http_server;
 struct sqs_client;
+struct ratelimit;
 
 struct app {
     const struct config *cfg;
@@ -20,6 +21,13 @@ struct app {
     struct metrics *metrics;
     struct http_server *server;
     time_t started_at;
+    /* HS256 secret: JWT_SECRET, or a random per-process one in development when unset */
+    const char *jwt_secret;
+    size_t jwt_secret_len;
+    char jwt_secret_generated[65];
+    /* failed-login limiters keyed by client IP and by email */
+    struct ratelimit *login_ip_limit;
+    struct ratelimit *login_email_limit;
     /* one SQS client for readiness probes, used under the lock */
     pthread_mutex_t sqs_probe_lock;
     struct sqs_client *sqs_probe;

@@ -43,7 +43,10 @@ struct config {
     /* auth and docs */
     char *jwt_secret; /* secret */
     char *docs_user;
-    char *docs_password; /* secret */
+    char *docs_password;            /* secret */
+    unsigned login_max_failures;    /* LOGIN_MAX_FAILURES per email, default 5 */
+    unsigned login_ip_max_failures; /* LOGIN_IP_MAX_FAILURES per client IP, default 20 */
+    unsigned login_window_s;        /* LOGIN_WINDOW seconds, default 900 */
     /* queue */
     char *aws_region;
     char *aws_access_key_id;

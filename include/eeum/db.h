@@ -124,6 +124,9 @@ enum status db_tx_begin(struct db_conn *c);
 enum status db_tx_commit(struct db_conn *c);
 void db_tx_rollback(struct db_conn *c);
 
+/* The text of the last error on this connection ("" if none); borrowed until the next call. */
+const char *db_conn_last_error(const struct db_conn *c);
+
 /* Round trip to the server (readiness). */
 enum status db_ping(struct db_conn *c);
 

@@ -13,6 +13,16 @@
 extern const struct route API_ROUTES[];
 extern const size_t API_ROUTES_COUNT;
 
+/* Middleware for ROUTE_AUTH routes: STATUS_OK with req->user_id set, or an error status with the
+ * error body in resp (401 for a missing/invalid/expired token or a deleted user). */
+enum status h_auth_authenticate(struct http_req *req, struct http_resp *resp);
+
+enum status h_users_sign_up(struct http_req *req, struct http_resp *resp);
+enum status h_users_login(struct http_req *req, struct http_resp *resp);
+enum status h_users_me(struct http_req *req, struct http_resp *resp);
+enum status h_users_update(struct http_req *req, struct http_resp *resp);
+enum status h_users_delete(struct http_req *req, struct http_resp *resp);
+
 enum status h_health_live(struct http_req *req, struct http_resp *resp);
 enum status h_health_ready(struct http_req *req, struct http_resp *resp);
 enum status h_health_metrics(struct http_req *req, struct http_resp *resp);

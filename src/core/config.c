@@ -81,6 +81,12 @@ static const struct var VARS[] = {
     {"DOCS_USER", VAR_STR, VF_API, S(docs_user), "", 0, 0, "basic-auth user for /backend-docs"},
     {"DOCS_PASSWORD", VAR_STR, VF_API | VF_SECRET, S(docs_password), "", 0, 0,
      "basic-auth password for /backend-docs"},
+    {"LOGIN_MAX_FAILURES", VAR_UINT, VF_API, S(login_max_failures), "5", 1, 1000,
+     "failed logins per email within LOGIN_WINDOW before 429"},
+    {"LOGIN_IP_MAX_FAILURES", VAR_UINT, VF_API, S(login_ip_max_failures), "20", 1, 100000,
+     "failed logins per client IP within LOGIN_WINDOW before 429"},
+    {"LOGIN_WINDOW", VAR_UINT, VF_API, S(login_window_s), "900", 1, 86400,
+     "sliding window for failed logins, seconds"},
     {"AWS_REGION", VAR_STR, VF_API | VF_ANALYZER, S(aws_region), "us-east-1", 0, 0,
      "AWS region for SigV4"},
     {"AWS_ACCESS_KEY_ID", VAR_STR, VF_API | VF_ANALYZER | VF_REQUIRED, S(aws_access_key_id), NULL,
@@ -129,7 +135,8 @@ static int fail(char err[CONFIG_ERR_LEN], const char *fmt, ...)
 
 static int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {
-    if (!*s || *s == '-' || *s == '+' || *s == ' ')
+    /* strtoull would skip any leading whitespace and accept a sign: demand a digit first. */
+    if (*s < '0' || *s > '9')
         return -1;
     errno = 0;
     char *end = NULL;

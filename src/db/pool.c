@@ -17,6 +17,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,7 @@ struct db_conn {
     MYSQL *mysql;
     bool broken;
     bool in_tx;
+    char last_error[256];
     struct stmt_slot cache[STMT_CACHE_MAX];
     size_t ncache;
 };
@@ -263,6 +265,7 @@ struct db_param db_p_strn(const char *s, size_t n)
 static enum status report(struct db_conn *c, const char *sql, unsigned err, const char *msg)
 {
     enum status st = db_status_from_errno(err);
+    snprintf(c->last_error, sizeof c->last_error, "%s", msg);
     if (db_errno_is_lost_connection(err))
         c->broken = true;
     if (status_is_client_error(st))
@@ -465,6 +468,7 @@ static enum status run(struct db_conn *c, const char *sql, const struct db_param
                        uint64_t *out_id)
 {
     char errbuf[256];
+    c->last_error[0] = '\0';
     for (int attempt = 0;; attempt++) {
         unsigned err = 0;
         bool executed = false;
@@ -629,6 +633,11 @@ void db_tx_rollback(struct db_conn *c)
     c->in_tx = false;
     if (c->mysql && !c->broken && mysql_rollback(c->mysql) != 0)
         report(c, "ROLLBACK", mysql_errno(c->mysql), mysql_error(c->mysql));
+}
+
+const char *db_conn_last_error(const struct db_conn *c)
+{
+    return c->last_error;
 }
 
 enum status db_ping(struct db_conn *c)

@@ -8,6 +8,13 @@ const struct route API_ROUTES[] = {
     {HTTP_GET, "/healthz", h_health_live, 0},
     {HTTP_GET, "/readyz", h_health_ready, 0},
     {HTTP_GET, "/metrics", h_health_metrics, 0},
+
+    {HTTP_POST, "/api/users/sign-up", h_users_sign_up, ROUTE_BODY_JSON},
+    {HTTP_POST, "/api/users/login", h_users_login, ROUTE_BODY_JSON},
+    {HTTP_GET, "/api/users/me", h_users_me, ROUTE_AUTH},
+    {HTTP_POST, "/api/users/profile", h_users_me, ROUTE_AUTH | ROUTE_BODY_OPTIONAL},
+    {HTTP_PUT, "/api/users/:id", h_users_update, ROUTE_AUTH | ROUTE_BODY_JSON},
+    {HTTP_DELETE, "/api/users/:id", h_users_delete, ROUTE_AUTH},
 };
 
 const size_t API_ROUTES_COUNT = sizeof API_ROUTES / sizeof API_ROUTES[0];

@@ -8,6 +8,7 @@
 #include "eeum/cors.h"
 #include "eeum/db.h"
 #include "eeum/envelope.h"
+#include "eeum/handlers.h"
 #include "eeum/http.h"
 #include "eeum/log.h"
 #include "eeum/metrics.h"
@@ -226,32 +227,27 @@ static enum MHD_Result dispatch(struct req_ctx *ctx, struct MHD_Connection *conn
     struct http_resp resp = {0};
     enum status st = STATUS_OK;
 
-    if (route->flags & (ROUTE_BODY_JSON | ROUTE_BODY_OPTIONAL)) {
-        if (ctx->too_large)
-            return send_error(ctx, conn, STATUS_PAYLOAD_TOO_LARGE, NULL);
+    /* Middleware order: authentication, then the body, then the handler. */
+    if (route->flags & ROUTE_AUTH)
+        st = h_auth_authenticate(&req, &resp);
+    if (st == STATUS_OK && (route->flags & (ROUTE_BODY_JSON | ROUTE_BODY_OPTIONAL))) {
         bool empty = ctx->body.len == 0;
-        if (!(empty && (route->flags & ROUTE_BODY_OPTIONAL))) {
+        if (ctx->too_large) {
+            st = http_resp_error(&resp, STATUS_PAYLOAD_TOO_LARGE, NULL, NULL);
+        } else if (!(empty && (route->flags & ROUTE_BODY_OPTIONAL))) {
             const char *msg = NULL;
             st = body_parse_json(ctx->body.data ? ctx->body.data : "", ctx->body.len, &req.body,
                                  &msg);
             if (st != STATUS_OK)
-                return send_error(ctx, conn, st, msg);
+                http_resp_error(&resp, st, msg, NULL);
         }
     }
-    if (route->flags & ROUTE_AUTH) {
-        /* Bearer-token middleware arrives with the users issue; until then no route may
-         * claim to be protected and still be reachable. */
-        st = STATUS_UNAUTHORIZED;
-        http_resp_error(&resp, st, NULL, NULL);
-        http_resp_header(&resp, "WWW-Authenticate", "Bearer realm=\"eeum\"");
-        goto out;
-    }
-    st = route->handler(&req, &resp);
+    if (st == STATUS_OK)
+        st = route->handler(&req, &resp);
     if (st != STATUS_OK && !resp.json && !resp.raw)
         http_resp_error(&resp, st, NULL, NULL);
     if (st == STATUS_UNAUTHORIZED)
         http_resp_header(&resp, "WWW-Authenticate", "Bearer realm=\"eeum\"");
-out:
     if (req.db) {
         db_pool_release(ctx->srv->app->pool, req.db);
         req.db = NULL;
