@@ -56,10 +56,18 @@ struct req_ctx {
     bool body_expected; /* the route accepts a body: collect it */
     bool too_large;
     bool responded;
+    unsigned long long received; /* body bytes seen, kept or not */
     unsigned sent_status;
 };
 
 /* ---- small helpers ---- */
+
+/* Bytes of an over-limit body we still read and discard so the client sees the 413. */
+static unsigned long long drain_limit(const struct config *cfg)
+{
+    unsigned long long cap = cfg->max_body_bytes;
+    return cap * 4 > 8ull * 1024 * 1024 ? cap * 4 : 8ull * 1024 * 1024;
+}
 
 static bool request_id_sane(const char *s)
 {
@@ -311,21 +319,30 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
             const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
             if (!body_content_type_is_json(ct))
                 return send_error(ctx, conn, STATUS_UNSUPPORTED_MEDIA_TYPE, NULL);
-            if (declared_length(conn) > srv->cfg->max_body_bytes)
-                return send_error(ctx, conn, STATUS_PAYLOAD_TOO_LARGE, NULL);
             ctx->body_expected = true;
+            unsigned long long declared = declared_length(conn);
+            if (declared > srv->cfg->max_body_bytes) {
+                /* Answer now if the client waits for 100-continue or the body is absurd;
+                 * otherwise drain it first, so the client reads our 413 instead of a reset. */
+                const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+                if (expect || declared > drain_limit(srv->cfg))
+                    return send_error(ctx, conn, STATUS_PAYLOAD_TOO_LARGE, NULL);
+                ctx->too_large = true;
+            }
         }
         return MHD_YES;
     }
 
     if (*upload_data_size) {
+        ctx->received += *upload_data_size;
         if (ctx->body_expected && !ctx->too_large && !ctx->responded &&
             !strbuf_append(&ctx->body, upload_data, *upload_data_size)) {
             ctx->too_large = true;
             strbuf_free(&ctx->body);
         }
         *upload_data_size = 0;
-        if (ctx->too_large && !ctx->responded)
+        /* Over the cap we keep draining (and discarding) up to a bound, then give up. */
+        if (ctx->too_large && !ctx->responded && ctx->received > drain_limit(srv->cfg))
             return send_error(ctx, conn, STATUS_PAYLOAD_TOO_LARGE, NULL);
         return MHD_YES;
     }

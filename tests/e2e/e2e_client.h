@@ -18,6 +18,9 @@ struct e2e_resp {
     json_t *json;  /* parsed body or NULL */
 };
 
+/* When true, transport errors are not printed (polling for a server to come up). */
+extern bool e2e_quiet;
+
 /* Base URL of the stack under test (exits the test program if unset). */
 const char *e2e_base(void);
 
