@@ -38,6 +38,7 @@ struct val_date {
     int year, month, day;
 };
 
+/* Empties r: STATUS_OK, no errors, message NULL (only set once something fails). */
 void val_result_init(struct val_result *r);
 
 /* Record a failing field (static strings); sets status BAD_REQUEST and the generic message. */
@@ -71,7 +72,7 @@ enum val_kind {
 /* What a missing value means to val_text(). */
 enum val_need {
     VAL_REQUIRED,   /* absent, null or empty -> "missing" error (sign-up) */
-    VAL_OPTIONAL,   /* absent or null -> no value, no error */
+    VAL_OPTIONAL,   /* absent, null (or "" when min > 0) -> no value, no error */
     VAL_IF_PRESENT, /* absent -> no value; null or empty -> "missing" error (partial update) */
 };
 
