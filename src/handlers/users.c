@@ -156,8 +156,10 @@ enum status h_users_login(struct http_req *req, struct http_resp *resp)
     snprintf(ip_key, sizeof ip_key, "ip:%s", req->client_ip);
     snprintf(email_key, sizeof email_key, "email:%s", u.email);
     int64_t now = (int64_t)time(NULL);
+    /* An email no account can have (has_email false) shares no per-email counter. */
     unsigned wait_ip = ratelimit_check(app->login_ip_limit, ip_key, now);
-    unsigned wait_email = ratelimit_check(app->login_email_limit, email_key, now);
+    unsigned wait_email =
+        u.has_email ? ratelimit_check(app->login_email_limit, email_key, now) : 0;
     if (wait_ip || wait_email)
         return too_many(resp, wait_ip > wait_email ? wait_ip : wait_email);
 
@@ -166,7 +168,8 @@ enum status h_users_login(struct http_req *req, struct http_resp *resp)
         return STATUS_UNAVAILABLE;
     uint64_t id = 0;
     char hash[DB_USER_HASH_MAX], role[16];
-    enum status st = db_users_find_login(db, u.email, &id, hash, role);
+    enum status st =
+        u.has_email ? db_users_find_login(db, u.email, &id, hash, role) : STATUS_NOT_FOUND;
     bool ok = false;
     if (st == STATUS_OK)
         ok = password_verify(hash, u.password.p, u.password.n);
@@ -176,7 +179,8 @@ enum status h_users_login(struct http_req *req, struct http_resp *resp)
         return st;
     if (!ok) {
         ratelimit_record(app->login_ip_limit, ip_key, now);
-        ratelimit_record(app->login_email_limit, email_key, now);
+        if (u.has_email)
+            ratelimit_record(app->login_email_limit, email_key, now);
         return http_resp_error(resp, STATUS_UNAUTHORIZED, MSG_LOGIN_FAILED, NULL);
     }
     ratelimit_reset(app->login_email_limit, email_key);
