@@ -30,11 +30,13 @@ struct ratelimit {
 
 struct ratelimit *ratelimit_new(unsigned max_events, unsigned window_s, size_t capacity)
 {
-    if (!max_events || !window_s || !capacity)
+    if (!max_events || !window_s || !capacity || capacity > SIZE_MAX / max_events)
         return NULL;
     struct ratelimit *rl = calloc(1, sizeof *rl);
     if (!rl)
         return NULL;
+    /* Before any failure path: ratelimit_free() always destroys it. */
+    pthread_mutex_init(&rl->mu, NULL);
     rl->entries = calloc(capacity, sizeof *rl->entries);
     rl->times = calloc(capacity * max_events, sizeof *rl->times);
     if (!rl->entries || !rl->times) {
@@ -46,7 +48,6 @@ struct ratelimit *ratelimit_new(unsigned max_events, unsigned window_s, size_t c
     rl->max_events = max_events;
     rl->window_s = window_s;
     rl->capacity = capacity;
-    pthread_mutex_init(&rl->mu, NULL);
     return rl;
 }
 
@@ -54,8 +55,7 @@ void ratelimit_free(struct ratelimit *rl)
 {
     if (!rl)
         return;
-    if (rl->entries)
-        pthread_mutex_destroy(&rl->mu);
+    pthread_mutex_destroy(&rl->mu);
     free(rl->entries);
     free(rl->times);
     free(rl);
