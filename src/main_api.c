@@ -5,6 +5,7 @@
 #include "eeum/app.h"
 #include "eeum/config.h"
 #include "eeum/db.h"
+#include "eeum/docs.h"
 #include "eeum/handlers.h"
 #include "eeum/http.h"
 #include "eeum/log.h"
@@ -80,11 +81,12 @@ static int serve(const struct config *cfg)
         ratelimit_new(cfg->login_ip_max_failures, cfg->login_window_s, LOGIN_LIMIT_KEYS);
     app.login_email_limit =
         ratelimit_new(cfg->login_max_failures, cfg->login_window_s, LOGIN_LIMIT_KEYS);
+    app.docs = docs_new(cfg);
     app.pool = db_pool_new(cfg);
     app.metrics = metrics_new(API_ROUTES, API_ROUTES_COUNT);
     app.sqs_probe = sqs_client_new(cfg);
     if (!app.pool || !app.metrics || !app.sqs_probe || !app.login_ip_limit ||
-        !app.login_email_limit) {
+        !app.login_email_limit || !app.docs) {
         log_error("app.start", "out of memory");
         goto out;
     }
@@ -108,6 +110,7 @@ static int serve(const struct config *cfg)
     app.server = NULL;
     rc = 0;
 out:
+    docs_free(app.docs);
     ratelimit_free(app.login_ip_limit);
     ratelimit_free(app.login_email_limit);
     sqs_client_free(app.sqs_probe);

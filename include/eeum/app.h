@@ -14,6 +14,7 @@ struct metrics;
 struct http_server;
 struct sqs_client;
 struct ratelimit;
+struct docs;
 
 struct app {
     const struct config *cfg;
@@ -28,6 +29,7 @@ struct app {
     /* failed-login limiters keyed by client IP and by email */
     struct ratelimit *login_ip_limit;
     struct ratelimit *login_email_limit;
+    struct docs *docs;
     /* one SQS client for readiness probes, used under the lock */
     pthread_mutex_t sqs_probe_lock;
     struct sqs_client *sqs_probe;

@@ -44,6 +44,7 @@ struct config {
     char *jwt_secret; /* secret */
     char *docs_user;
     char *docs_password;            /* secret */
+    char *docs_assets_dir;          /* DOCS_ASSETS_DIR: swagger-ui-dist files */
     unsigned login_max_failures;    /* LOGIN_MAX_FAILURES per email, default 5 */
     unsigned login_ip_max_failures; /* LOGIN_IP_MAX_FAILURES per client IP, default 20 */
     unsigned login_window_s;        /* LOGIN_WINDOW seconds, default 900 */

@@ -17,6 +17,13 @@ extern const size_t API_ROUTES_COUNT;
  * error body in resp (401 for a missing/invalid/expired token or a deleted user). */
 enum status h_auth_authenticate(struct http_req *req, struct http_resp *resp);
 
+/* Middleware for ROUTE_DOCS_AUTH routes: 404 when the docs are off, 401 with
+ * `WWW-Authenticate: Basic realm="eeum-docs"` without valid credentials. */
+enum status h_docs_authenticate(struct http_req *req, struct http_resp *resp);
+enum status h_docs_page(struct http_req *req, struct http_resp *resp);
+enum status h_docs_json(struct http_req *req, struct http_resp *resp);
+enum status h_docs_asset(struct http_req *req, struct http_resp *resp);
+
 enum status h_users_sign_up(struct http_req *req, struct http_resp *resp);
 enum status h_users_login(struct http_req *req, struct http_resp *resp);
 enum status h_users_me(struct http_req *req, struct http_resp *resp);

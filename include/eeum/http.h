@@ -35,9 +35,10 @@ struct http_req {
 #define HTTP_RESP_MAX_HEADERS 8
 
 struct http_resp {
-    unsigned http_status; /* 0 = derive from the returned status */
-    json_t *json;         /* owned: the body to send as JSON */
-    char *raw;            /* owned: a non-JSON body (metrics, docs) */
+    unsigned http_status;   /* 0 = derive from the returned status */
+    json_t *json;           /* owned: the body to send as JSON */
+    char *raw;              /* owned: a non-JSON body (metrics, docs) */
+    const char *raw_static; /* borrowed, outlives the server: static files */
     size_t raw_len;
     const char *content_type; /* static string for raw bodies */
     struct {
@@ -82,6 +83,10 @@ enum status http_resp_error(struct http_resp *resp, enum status st, const char *
 /* A raw body with the given static content type and explicit HTTP status; copies `body`. */
 enum status http_resp_raw(struct http_resp *resp, unsigned http_status, const char *content_type,
                           const char *body, size_t len);
+
+/* A body in memory that outlives the server (embedded or loaded at start-up); not copied. */
+enum status http_resp_static(struct http_resp *resp, unsigned http_status, const char *content_type,
+                             const char *body, size_t len);
 
 /* Add a response header (static name, copied value). False when full. */
 bool http_resp_header(struct http_resp *resp, const char *name, const char *value);

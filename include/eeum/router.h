@@ -27,6 +27,7 @@ enum http_method {
 #define ROUTE_AUTH          (1u << 0) /* needs a valid bearer token */
 #define ROUTE_BODY_JSON     (1u << 1) /* a JSON object body is required */
 #define ROUTE_BODY_OPTIONAL (1u << 2) /* a JSON body may be sent */
+#define ROUTE_DOCS_AUTH     (1u << 3) /* HTTP Basic auth of the docs (DOCS_USER/PASSWORD) */
 
 #define ROUTER_MAX_PARAMS 4
 

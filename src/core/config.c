@@ -14,6 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef EEUM_DEFAULT_DOCS_ASSETS_DIR
+#define EEUM_DEFAULT_DOCS_ASSETS_DIR "tools/node_modules/swagger-ui-dist"
+#endif
+
 #ifndef EEUM_DEFAULT_SQL_DIR
 #define EEUM_DEFAULT_SQL_DIR "sql"
 #endif
@@ -81,6 +85,8 @@ static const struct var VARS[] = {
     {"DOCS_USER", VAR_STR, VF_API, S(docs_user), "", 0, 0, "basic-auth user for /backend-docs"},
     {"DOCS_PASSWORD", VAR_STR, VF_API | VF_SECRET, S(docs_password), "", 0, 0,
      "basic-auth password for /backend-docs"},
+    {"DOCS_ASSETS_DIR", VAR_STR, VF_API, S(docs_assets_dir), EEUM_DEFAULT_DOCS_ASSETS_DIR, 0, 0,
+     "folder of the swagger-ui-dist files served under /backend-docs/"},
     {"LOGIN_MAX_FAILURES", VAR_UINT, VF_API, S(login_max_failures), "5", 1, 1000,
      "failed logins per email within LOGIN_WINDOW before 429"},
     {"LOGIN_IP_MAX_FAILURES", VAR_UINT, VF_API, S(login_ip_max_failures), "20", 1, 100000,

@@ -9,6 +9,14 @@ const struct route API_ROUTES[] = {
     {HTTP_GET, "/readyz", h_health_ready, 0},
     {HTTP_GET, "/metrics", h_health_metrics, 0},
 
+    {HTTP_GET, "/backend-docs", h_docs_page, ROUTE_DOCS_AUTH},
+    {HTTP_GET, "/backend-docs-json", h_docs_json, ROUTE_DOCS_AUTH},
+    {HTTP_GET, "/backend-docs/swagger-ui.css", h_docs_asset, ROUTE_DOCS_AUTH},
+    {HTTP_GET, "/backend-docs/swagger-ui-bundle.js", h_docs_asset, ROUTE_DOCS_AUTH},
+    {HTTP_GET, "/backend-docs/swagger-ui-standalone-preset.js", h_docs_asset, ROUTE_DOCS_AUTH},
+    {HTTP_GET, "/backend-docs/swagger-initializer.js", h_docs_asset, ROUTE_DOCS_AUTH},
+    {HTTP_GET, "/backend-docs/favicon-32x32.png", h_docs_asset, ROUTE_DOCS_AUTH},
+
     {HTTP_POST, "/api/users/sign-up", h_users_sign_up, ROUTE_BODY_JSON},
     {HTTP_POST, "/api/users/login", h_users_login, ROUTE_BODY_JSON},
     {HTTP_GET, "/api/users/me", h_users_me, ROUTE_AUTH},

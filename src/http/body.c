@@ -50,7 +50,8 @@ enum status body_parse_json(const char *buf, size_t len, json_t **out, const cha
         return STATUS_BAD_REQUEST;
     }
     json_error_t err;
-    json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
+    /* JSON_DECODE_ANY: a valid scalar must get the "not an object" message, not "malformed". */
+    json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
     if (!root) {
         *out_msg = "요청 본문이 올바른 JSON 형식이 아닙니다.";
         return STATUS_BAD_REQUEST;

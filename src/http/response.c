@@ -13,6 +13,7 @@ static void resp_reset_body(struct http_resp *resp)
     resp->json = NULL;
     free(resp->raw);
     resp->raw = NULL;
+    resp->raw_static = NULL;
     resp->raw_len = 0;
     resp->content_type = NULL;
 }
@@ -64,6 +65,17 @@ enum status http_resp_raw(struct http_resp *resp, unsigned http_status, const ch
     if (!resp->raw)
         return STATUS_INTERNAL;
     memcpy(resp->raw, body, len);
+    resp->raw_len = len;
+    resp->content_type = content_type;
+    resp->http_status = http_status;
+    return STATUS_OK;
+}
+
+enum status http_resp_static(struct http_resp *resp, unsigned http_status, const char *content_type,
+                             const char *body, size_t len)
+{
+    resp_reset_body(resp);
+    resp->raw_static = body;
     resp->raw_len = len;
     resp->content_type = content_type;
     resp->http_status = http_status;

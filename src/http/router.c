@@ -33,8 +33,10 @@ const char *router_allow_string(unsigned mask, char *out, size_t outlen)
         if (!(mask & METHODS[i].bit))
             continue;
         int n = snprintf(out + len, outlen - len, "%s%s", len ? ", " : "", METHODS[i].name);
-        if (n < 0 || (size_t)n >= outlen - len)
+        if (n < 0 || (size_t)n >= outlen - len) {
+            out[len] = '\0'; /* drop the partial ", NAME" snprintf left behind */
             break;
+        }
         len += (size_t)n;
     }
     return out;

@@ -166,8 +166,15 @@ static enum MHD_Result send_resp(struct req_ctx *ctx, struct MHD_Connection *con
         resp->raw = NULL;
         ctype = resp->content_type ? resp->content_type : "application/octet-stream";
     }
-    struct MHD_Response *r = MHD_create_response_from_buffer(
-        len, data ? data : (void *)"", data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    const char *persistent = "";
+    if (resp->raw_static) {
+        persistent = resp->raw_static;
+        len = resp->raw_len;
+        ctype = resp->content_type ? resp->content_type : "application/octet-stream";
+    }
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, data ? data : (void *)(uintptr_t)persistent,
+                                        data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
     if (!r) {
         free(data);
         http_resp_clear(resp);
@@ -238,6 +245,8 @@ static enum MHD_Result dispatch(struct req_ctx *ctx, struct MHD_Connection *conn
     /* Middleware order: authentication, then the body, then the handler. */
     if (route->flags & ROUTE_AUTH)
         st = h_auth_authenticate(&req, &resp);
+    else if (route->flags & ROUTE_DOCS_AUTH)
+        st = h_docs_authenticate(&req, &resp);
     if (st == STATUS_OK && (route->flags & (ROUTE_BODY_JSON | ROUTE_BODY_OPTIONAL))) {
         bool empty = ctx->body.len == 0;
         if (ctx->too_large) {
@@ -254,7 +263,7 @@ static enum MHD_Result dispatch(struct req_ctx *ctx, struct MHD_Connection *conn
         st = route->handler(&req, &resp);
     if (st != STATUS_OK && !resp.json && !resp.raw)
         http_resp_error(&resp, st, NULL, NULL);
-    if (st == STATUS_UNAUTHORIZED)
+    if (st == STATUS_UNAUTHORIZED && !(route->flags & ROUTE_DOCS_AUTH))
         http_resp_header(&resp, "WWW-Authenticate", "Bearer realm=\"eeum\"");
     if (req.db) {
         db_pool_release(ctx->srv->app->pool, req.db);
