@@ -84,8 +84,10 @@ static bool header_ok(const unsigned char *h, size_t n)
     if (j && json_is_object(j)) {
         const char *alg = json_string_value(json_object_get(j, "alg"));
         json_t *typ = json_object_get(j, "typ");
+        /* Nothing but alg and typ: an unknown (e.g. `crit`) member is refused (RFC 7515). */
         ok = alg && strcmp(alg, "HS256") == 0 &&
-             (!typ || (json_is_string(typ) && strcmp(json_string_value(typ), "JWT") == 0));
+             (!typ || (json_is_string(typ) && strcmp(json_string_value(typ), "JWT") == 0)) &&
+             json_object_size(j) == (typ ? 2u : 1u);
     }
     json_decref(j);
     return ok;
