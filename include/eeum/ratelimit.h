@@ -21,6 +21,16 @@ void ratelimit_free(struct ratelimit *rl);
 /* 0 when `key` may try now; otherwise the seconds to wait (>= 1) until it may. */
 unsigned ratelimit_check(struct ratelimit *rl, const char *key, int64_t now);
 
+/*
+ * Check and record in one step: 0 when `key` may try now, and the attempt is then counted as
+ * a failure in advance (so concurrent attempts can never exceed the limit); otherwise the
+ * seconds to wait (nothing recorded). Call ratelimit_forgive() when the attempt succeeds.
+ */
+unsigned ratelimit_acquire(struct ratelimit *rl, const char *key, int64_t now);
+
+/* Take back the most recent event of `key` (an acquired attempt that succeeded). */
+void ratelimit_forgive(struct ratelimit *rl, const char *key);
+
 /* Record one failure for `key` at `now`. */
 void ratelimit_record(struct ratelimit *rl, const char *key, int64_t now);
 

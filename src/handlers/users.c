@@ -156,33 +156,40 @@ enum status h_users_login(struct http_req *req, struct http_resp *resp)
     snprintf(ip_key, sizeof ip_key, "ip:%s", req->client_ip);
     snprintf(email_key, sizeof email_key, "email:%s", u.email);
     int64_t now = (int64_t)time(NULL);
-    /* An email no account can have (has_email false) shares no per-email counter. */
-    unsigned wait_ip = ratelimit_check(app->login_ip_limit, ip_key, now);
+    /* Each attempt is counted as a failure BEFORE the slow password check (and forgiven when it
+     * succeeds), so concurrent guesses can never exceed the limits. An email no account can
+     * have (has_email false) shares no per-email counter. */
+    unsigned wait_ip = ratelimit_acquire(app->login_ip_limit, ip_key, now);
+    if (wait_ip)
+        return too_many(resp, wait_ip);
     unsigned wait_email =
-        u.has_email ? ratelimit_check(app->login_email_limit, email_key, now) : 0;
-    if (wait_ip || wait_email)
-        return too_many(resp, wait_ip > wait_email ? wait_ip : wait_email);
+        u.has_email ? ratelimit_acquire(app->login_email_limit, email_key, now) : 0;
+    if (wait_email) {
+        ratelimit_forgive(app->login_ip_limit, ip_key);
+        return too_many(resp, wait_email);
+    }
 
-    struct db_conn *db = http_req_db(req);
-    if (!db)
-        return STATUS_UNAVAILABLE;
     uint64_t id = 0;
     char hash[DB_USER_HASH_MAX], role[16];
-    enum status st =
-        u.has_email ? db_users_find_login(db, u.email, &id, hash, role) : STATUS_NOT_FOUND;
+    struct db_conn *db = http_req_db(req);
+    enum status st = STATUS_UNAVAILABLE;
+    if (db)
+        st = u.has_email ? db_users_find_login(db, u.email, &id, hash, role) : STATUS_NOT_FOUND;
     bool ok = false;
     if (st == STATUS_OK)
         ok = password_verify(hash, u.password.p, u.password.n);
     else if (st == STATUS_NOT_FOUND)
         ok = password_verify_dummy(u.password.p, u.password.n); /* same cost, always false */
-    else
-        return st;
-    if (!ok) {
-        ratelimit_record(app->login_ip_limit, ip_key, now);
+    if (ok || (st != STATUS_OK && st != STATUS_NOT_FOUND)) {
+        /* Success, or our fault (database down): not a failed guess. */
+        ratelimit_forgive(app->login_ip_limit, ip_key);
         if (u.has_email)
-            ratelimit_record(app->login_email_limit, email_key, now);
-        return http_resp_error(resp, STATUS_UNAUTHORIZED, MSG_LOGIN_FAILED, NULL);
+            ratelimit_forgive(app->login_email_limit, email_key);
     }
+    if (st != STATUS_OK && st != STATUS_NOT_FOUND)
+        return st;
+    if (!ok)
+        return http_resp_error(resp, STATUS_UNAUTHORIZED, MSG_LOGIN_FAILED, NULL);
     ratelimit_reset(app->login_email_limit, email_key);
     if (password_needs_rehash(hash)) {
         char fresh[PASSWORD_HASH_MAX];

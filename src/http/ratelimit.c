@@ -88,11 +88,9 @@ unsigned ratelimit_check(struct ratelimit *rl, const char *key, int64_t now)
     return w;
 }
 
-void ratelimit_record(struct ratelimit *rl, const char *key, int64_t now)
+/* Record one event; the caller holds the lock. */
+static void record_locked(struct ratelimit *rl, const char *key, int64_t now)
 {
-    if (strlen(key) >= RATELIMIT_KEY_MAX)
-        return; /* callers pass bounded keys; an oversized one is never tracked */
-    pthread_mutex_lock(&rl->mu);
     struct rl_entry *e = find(rl, key);
     if (!e) {
         /* A free slot, else the entry whose last event is oldest (expired ones first). */
@@ -118,6 +116,38 @@ void ratelimit_record(struct ratelimit *rl, const char *key, int64_t now)
     if (e->count < rl->max_events)
         e->count++;
     e->last = now;
+}
+
+void ratelimit_record(struct ratelimit *rl, const char *key, int64_t now)
+{
+    if (strlen(key) >= RATELIMIT_KEY_MAX)
+        return; /* callers pass bounded keys; an oversized one is never tracked */
+    pthread_mutex_lock(&rl->mu);
+    record_locked(rl, key, now);
+    pthread_mutex_unlock(&rl->mu);
+}
+
+unsigned ratelimit_acquire(struct ratelimit *rl, const char *key, int64_t now)
+{
+    if (strlen(key) >= RATELIMIT_KEY_MAX)
+        return 0;
+    pthread_mutex_lock(&rl->mu);
+    const struct rl_entry *e = find(rl, key);
+    unsigned w = e ? wait_for(rl, e, now) : 0;
+    if (!w)
+        record_locked(rl, key, now);
+    pthread_mutex_unlock(&rl->mu);
+    return w;
+}
+
+void ratelimit_forgive(struct ratelimit *rl, const char *key)
+{
+    pthread_mutex_lock(&rl->mu);
+    struct rl_entry *e = find(rl, key);
+    if (e && e->count > 0) {
+        e->head = (e->head + rl->max_events - 1) % rl->max_events;
+        e->count--;
+    }
     pthread_mutex_unlock(&rl->mu);
 }
 

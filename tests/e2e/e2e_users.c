@@ -1084,12 +1084,9 @@ static void five_failures_for_one_email_block_it_with_429_and_retry_after(void *
 }
 
 /*
- * KNOWN SERVER BUG (reported, not fixed here): h_users_login checks the failure counters, then
- * runs the (slow, argon2id) password check, and only then records the failure. Wrong passwords
- * sent at the same time all pass the check before any of them is recorded, so one email gets
- * more than LOGIN_MAX_FAILURES guesses evaluated per window (7 of 20 concurrent ones with the
- * default 5 and 4 HTTP threads; more with more threads). The same holds for the per-IP limit.
- * Expected: at most LOGIN_MAX_FAILURES of them are answered 401, the rest 429.
+ * Wrong passwords sent at the same time must not get more guesses evaluated than the limit:
+ * every attempt is counted before the (slow, argon2id) password check. At most
+ * LOGIN_MAX_FAILURES of them are answered 401, the rest 429.
  */
 static void concurrent_wrong_passwords_get_no_more_than_the_limit_of_401s(void **state)
 {
@@ -1121,7 +1118,7 @@ static void concurrent_wrong_passwords_get_no_more_than_the_limit_of_401s(void *
     user_free(&u);
     if (unauthorized > limit)
         fprintf(stderr,
-                "KNOWN SERVER BUG: %d concurrent wrong passwords for one email were evaluated "
+                "%d concurrent wrong passwords for one email were evaluated "
                 "(401), the limit is %d\n",
                 unauthorized, limit);
     assert_int_equal(unauthorized + limited, N);
@@ -1581,10 +1578,8 @@ static void empty_or_invalid_update_is_400_and_changes_nothing(void **state)
 }
 
 /*
- * KNOWN SERVER BUG (reported, not fixed here): nickname uniqueness is left to the column
- * collation utf8mb4_unicode_ci, which gives every character outside the BMP (emoji) the same
- * weight, so "n<x>🍜🍜" and "n<x>🍕🍕" count as the same nickname and the second sign-up (or
- * update) gets 409 for a nickname nobody has. Expected: both are distinct nicknames (201/200).
+ * Nicknames that differ only in emoji are different nicknames (the unique index compares under
+ * UCA 5.2.0, which weighs characters outside the BMP apart; UCA 4.0 equated all of them).
  */
 static void nicknames_differing_only_in_emoji_are_distinct(void **state)
 {
@@ -1617,8 +1612,7 @@ static void nicknames_differing_only_in_emoji_are_distinct(void **state)
     bool same = status == 201 && str_at(item_of(&r), "nickname") &&
                 strcmp(str_at(item_of(&r), "nickname"), n2) == 0;
     if (status != 201)
-        fprintf(stderr, "KNOWN SERVER BUG: a different emoji nickname got %ld: %s\n", status,
-                r.body);
+        fprintf(stderr, "a different emoji nickname got %ld: %s\n", status, r.body);
     e2e_resp_free(&r); /* before asserting: the expected failure leaks nothing */
     assert_int_equal(status, 201);
     assert_true(same);
@@ -1740,7 +1734,6 @@ int main(void)
         cmocka_unit_test(login_returns_a_3h_hs256_token_with_the_claims),
         cmocka_unit_test(unknown_email_and_wrong_password_fail_identically),
         cmocka_unit_test(five_failures_for_one_email_block_it_with_429_and_retry_after),
-        /* KNOWN SERVER BUG: fails until a failure is counted before the password check. */
         cmocka_unit_test(concurrent_wrong_passwords_get_no_more_than_the_limit_of_401s),
         cmocka_unit_test_teardown(per_ip_failures_block_that_ip_on_a_private_instance,
                                   kill_private_api),
@@ -1753,7 +1746,6 @@ int main(void)
         cmocka_unit_test(password_change_retires_the_old_password),
         cmocka_unit_test(null_or_empty_photo_clears_it),
         cmocka_unit_test(empty_or_invalid_update_is_400_and_changes_nothing),
-        /* KNOWN SERVER BUG: fails until nickname uniqueness stops equating all emoji. */
         cmocka_unit_test(nicknames_differing_only_in_emoji_are_distinct),
         cmocka_unit_test(delete_of_another_user_is_403_and_changes_nothing),
         cmocka_unit_test(deleted_user_loses_tokens_and_login_and_frees_email_and_nickname),
