@@ -19,6 +19,14 @@ RUN rm -rf build \
  && strip --strip-unneeded build/release/eeum-api \
  && ./build/release/eeum-api --version
 
+# ---- Swagger UI assets (npm swagger-ui-dist, pinned in tools/package-lock.json) -------------
+# eeum-api serves them from DOCS_ASSETS_DIR at run time.
+FROM node:20-slim AS docs-assets
+WORKDIR /tools
+COPY tools/package.json tools/package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts \
+ && test -f node_modules/swagger-ui-dist/swagger-ui-bundle.js
+
 # ---- runtime stage ----------------------------------------------------------------------------
 FROM debian:12-slim AS runtime
 RUN apt-get update \
@@ -31,12 +39,14 @@ RUN apt-get update \
 
 COPY --from=build /src/build/release/eeum-api /usr/local/bin/eeum-api
 COPY --from=build /src/sql /usr/share/eeum/sql
+COPY --from=docs-assets /tools/node_modules/swagger-ui-dist /usr/share/eeum/swagger-ui-dist
 
 ENV APP_ENV=production \
     BIND_ADDRESS=0.0.0.0 \
     PORT=8080 \
     LOG_FORMAT=json \
-    MIGRATIONS_DIR=/usr/share/eeum/sql
+    MIGRATIONS_DIR=/usr/share/eeum/sql \
+    DOCS_ASSETS_DIR=/usr/share/eeum/swagger-ui-dist
 # No .env is read from here: the working directory holds nothing but read-only files.
 WORKDIR /usr/share/eeum
 USER eeum:eeum
