@@ -325,6 +325,40 @@ static void concurrent_eviction_in_a_tiny_table_leaves_a_usable_table(void **sta
     ratelimit_free(rl);
 }
 
+static void acquire_counts_each_allowed_attempt_and_refuses_past_the_limit(void **state)
+{
+    (void)state;
+    struct ratelimit *rl = ratelimit_new(MAX, WINDOW, 16);
+    assert_non_null(rl);
+    for (unsigned i = 0; i < MAX; i++)
+        assert_int_equal(ratelimit_acquire(rl, "k", T0), 0);
+    /* The attempts were counted: the next one waits, and nothing more is recorded. */
+    assert_int_equal(ratelimit_acquire(rl, "k", T0), WINDOW);
+    assert_int_equal(ratelimit_check(rl, "k", T0 + 1), WINDOW - 1);
+    ratelimit_free(rl);
+}
+
+static void forgive_takes_back_the_latest_acquired_attempt(void **state)
+{
+    (void)state;
+    struct ratelimit *rl = ratelimit_new(MAX, WINDOW, 16);
+    assert_non_null(rl);
+    for (unsigned i = 0; i < MAX; i++)
+        assert_int_equal(ratelimit_acquire(rl, "k", T0 + i), 0);
+    assert_true(ratelimit_check(rl, "k", T0 + MAX) > 0);
+    ratelimit_forgive(rl, "k");
+    assert_int_equal(ratelimit_check(rl, "k", T0 + MAX), 0);
+    /* The surviving events still count: one more acquire blocks again, from the oldest. */
+    assert_int_equal(ratelimit_acquire(rl, "k", T0 + MAX), 0);
+    assert_int_equal(ratelimit_check(rl, "k", T0 + MAX), WINDOW - MAX);
+    /* Forgiving an unknown key or an empty one is harmless. */
+    ratelimit_forgive(rl, "nobody");
+    ratelimit_reset(rl, "k");
+    ratelimit_forgive(rl, "k");
+    assert_int_equal(ratelimit_check(rl, "k", T0), 0);
+    ratelimit_free(rl);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -345,6 +379,8 @@ int main(void)
         cmocka_unit_test(reset_frees_a_slot_so_nothing_else_is_evicted),
         cmocka_unit_test(concurrent_records_on_shared_and_own_keys_end_blocked),
         cmocka_unit_test(concurrent_eviction_in_a_tiny_table_leaves_a_usable_table),
+        cmocka_unit_test(acquire_counts_each_allowed_attempt_and_refuses_past_the_limit),
+        cmocka_unit_test(forgive_takes_back_the_latest_acquired_attempt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
