@@ -156,8 +156,15 @@ static enum MHD_Result send_resp(struct req_ctx *ctx, struct MHD_Connection *con
         if (!data) {
             log_error("http.encode", "could not encode response JSON (request_id=%s)",
                       ctx->request_id);
+            /* Still the error envelope: the request id is [A-Za-z0-9._:-] and the message a
+             * constant, so no escaping is needed. */
             http_resp_error(resp, STATUS_INTERNAL, NULL, NULL);
-            data = strdup("{\"success\":false}");
+            resp->http_status = status_http(STATUS_INTERNAL);
+            char fallback[256];
+            int n = snprintf(fallback, sizeof fallback,
+                             "{\"success\":false,\"message\":\"%s\",\"requestId\":\"%s\"}",
+                             status_message(STATUS_INTERNAL), ctx->request_id);
+            data = (n > 0 && (size_t)n < sizeof fallback) ? strdup(fallback) : NULL;
             len = data ? strlen(data) : 0;
         }
     } else if (resp->raw) {
