@@ -45,6 +45,9 @@ static void json_content_types_are_recognised(void **state)
         {"application/json; charset=latin1", false},
         {"application/json; charset=iso-8859-1", false},
         {"application/json; charset=utf-16", false},
+        {"application/json; charset=utf8mb4", false},
+        {"application/json; charset=utf-8x", false},
+        {"application/json; charset=utf-8; boundary=x", true},
     };
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
         bool got = body_content_type_is_json(CASES[i].ct);
