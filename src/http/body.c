@@ -32,9 +32,9 @@ bool body_content_type_is_json(const char *ct)
     cs += 8;
     if (*cs == '"')
         cs++;
-    size_t n = strncasecmp(cs, "utf-8", 5) == 0 ? 5 : strncasecmp(cs, "utf8", 4) == 0 ? 4 : 0;
+    size_t cl = strncasecmp(cs, "utf-8", 5) == 0 ? 5 : strncasecmp(cs, "utf8", 4) == 0 ? 4 : 0;
     /* The whole value, not a prefix of it ("utf8mb4" is not a charset of JSON). */
-    return n && (cs[n] == '\0' || cs[n] == ';' || cs[n] == ' ' || cs[n] == '"');
+    return cl && (cs[cl] == '\0' || cs[cl] == ';' || cs[cl] == ' ' || cs[cl] == '"');
 }
 
 enum status body_parse_json(const char *buf, size_t len, json_t **out, const char **out_msg)
