@@ -127,6 +127,15 @@ void db_tx_rollback(struct db_conn *c);
 /* The text of the last error on this connection ("" if none); borrowed until the next call. */
 const char *db_conn_last_error(const struct db_conn *c);
 
+/* The MySQL error number of the last failed statement on this connection (0 if none). */
+unsigned db_conn_last_errno(const struct db_conn *c);
+
+/* True for MariaDB servers (statement time limits are spelled differently from MySQL's). */
+bool db_conn_is_mariadb(struct db_conn *c);
+
+/* True when `err` is a statement time limit (MariaDB 1969, MySQL 3024). */
+bool db_errno_is_timeout(unsigned err);
+
 /* Round trip to the server (readiness). */
 enum status db_ping(struct db_conn *c);
 

@@ -30,6 +30,22 @@ enum status h_users_me(struct http_req *req, struct http_resp *resp);
 enum status h_users_update(struct http_req *req, struct http_resp *resp);
 enum status h_users_delete(struct http_req *req, struct http_resp *resp);
 
+struct db_rows;
+/* Post JSON of SPEC §4 from a db_boards row (new reference). */
+json_t *h_boards_post_json(const struct db_rows *r, size_t i);
+
+enum status h_boards_create(struct http_req *req, struct http_resp *resp);
+enum status h_boards_list(struct http_req *req, struct http_resp *resp);
+enum status h_boards_mine(struct http_req *req, struct http_resp *resp);
+enum status h_boards_detail(struct http_req *req, struct http_resp *resp);
+enum status h_boards_update(struct http_req *req, struct http_resp *resp);
+enum status h_boards_delete(struct http_req *req, struct http_resp *resp);
+enum status h_boards_search(struct http_req *req, struct http_resp *resp);
+enum status h_comments_list(struct http_req *req, struct http_resp *resp);
+enum status h_comments_create(struct http_req *req, struct http_resp *resp);
+enum status h_comments_update(struct http_req *req, struct http_resp *resp);
+enum status h_comments_delete(struct http_req *req, struct http_resp *resp);
+
 enum status h_health_live(struct http_req *req, struct http_resp *resp);
 enum status h_health_ready(struct http_req *req, struct http_resp *resp);
 enum status h_health_metrics(struct http_req *req, struct http_resp *resp);

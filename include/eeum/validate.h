@@ -83,6 +83,7 @@ struct val_text_rule {
     bool trim;           /* false only for passwords */
     const char *missing; /* Korean message when required but absent/null/empty (static) */
     const char *length;  /* Korean message when outside min..max (static) */
+    bool multiline;      /* allow line breaks and tabs (post and comment bodies) */
 };
 
 /* Generic messages used by the helpers (static storage). */
@@ -117,6 +118,26 @@ enum val_kind val_get_int(const json_t *body, const char *key, long long *out);
  * rule->min == 0); false when it has no value or failed (*out is then an empty view). */
 bool val_text(const json_t *body, const struct val_text_rule *rule, enum val_need need,
               struct val_str *out, struct val_result *res);
+
+/* ---- boards and comments ---- */
+
+#define VAL_BOARD_TITLE_MAX   150
+#define VAL_BOARD_CONTENT_MAX 20000
+#define VAL_COMMENT_MAX       500
+
+struct val_board {
+    bool has_category, has_title, has_content;
+    char category[12]; /* "RECIPE" | "RESTAURANT" */
+    struct val_str title, content;
+};
+
+/* Create (all required: category RECIPE/RESTAURANT, title 1..150, content 1..20000 characters;
+ * content may hold line breaks) or partial update (any subset, at least one). */
+void val_board_create(const json_t *body, struct val_board *out, struct val_result *res);
+void val_board_update(const json_t *body, struct val_board *out, struct val_result *res);
+
+/* A comment body: content 1..500 characters (line breaks allowed). */
+void val_comment(const json_t *body, struct val_str *out, struct val_result *res);
 
 /* ---- users ---- */
 

@@ -34,6 +34,11 @@ bool db_errno_is_lost_connection(unsigned err)
            err == ER_CONNECTION_KILLED || err == ER_SERVER_SHUTDOWN;
 }
 
+bool db_errno_is_timeout(unsigned err)
+{
+    return err == ER_STATEMENT_TIMEOUT || err == ER_QUERY_TIMEOUT_MYSQL;
+}
+
 enum status db_status_from_errno(unsigned err)
 {
     switch (err) {

@@ -42,6 +42,7 @@ struct db_conn {
     bool broken;
     bool in_tx;
     char last_error[256];
+    unsigned last_errno;
     struct stmt_slot cache[STMT_CACHE_MAX];
     size_t ncache;
 };
@@ -266,6 +267,7 @@ static enum status report(struct db_conn *c, const char *sql, unsigned err, cons
 {
     enum status st = db_status_from_errno(err);
     snprintf(c->last_error, sizeof c->last_error, "%s", msg);
+    c->last_errno = err;
     if (db_errno_is_lost_connection(err))
         c->broken = true;
     if (status_is_client_error(st))
@@ -469,6 +471,7 @@ static enum status run(struct db_conn *c, const char *sql, const struct db_param
 {
     char errbuf[256];
     c->last_error[0] = '\0';
+    c->last_errno = 0;
     for (int attempt = 0;; attempt++) {
         unsigned err = 0;
         bool executed = false;
@@ -633,6 +636,17 @@ void db_tx_rollback(struct db_conn *c)
     c->in_tx = false;
     if (c->mysql && !c->broken && mysql_rollback(c->mysql) != 0)
         report(c, "ROLLBACK", mysql_errno(c->mysql), mysql_error(c->mysql));
+}
+
+unsigned db_conn_last_errno(const struct db_conn *c)
+{
+    return c->last_errno;
+}
+
+bool db_conn_is_mariadb(struct db_conn *c)
+{
+    const char *v = c->mysql ? mysql_get_server_info(c->mysql) : NULL;
+    return v && strstr(v, "MariaDB") != NULL;
 }
 
 const char *db_conn_last_error(const struct db_conn *c)

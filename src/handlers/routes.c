@@ -23,6 +23,22 @@ const struct route API_ROUTES[] = {
     {HTTP_POST, "/api/users/profile", h_users_me, ROUTE_AUTH | ROUTE_BODY_OPTIONAL},
     {HTTP_PUT, "/api/users/:id", h_users_update, ROUTE_AUTH | ROUTE_BODY_JSON},
     {HTTP_DELETE, "/api/users/:id", h_users_delete, ROUTE_AUTH},
+
+#ifdef EEUM_BOARDS_READY
+    {HTTP_POST, "/api/boards", h_boards_create, ROUTE_AUTH | ROUTE_BODY_JSON},
+    {HTTP_GET, "/api/boards", h_boards_list, 0},
+    {HTTP_GET, "/api/boards/my-boards", h_boards_mine, ROUTE_AUTH},
+    {HTTP_GET, "/api/boards/search", h_boards_search, 0},
+    {HTTP_GET, "/api/boards/detail/:id", h_boards_detail, 0},
+    {HTTP_GET, "/api/boards/:id", h_boards_detail, 0},
+    {HTTP_PATCH, "/api/boards/:id", h_boards_update, ROUTE_AUTH | ROUTE_BODY_JSON},
+    {HTTP_DELETE, "/api/boards/:id", h_boards_delete, ROUTE_AUTH},
+    {HTTP_GET, "/api/boards/:boardId/comments", h_comments_list, 0},
+    {HTTP_POST, "/api/boards/:boardId/comments", h_comments_create, ROUTE_AUTH | ROUTE_BODY_JSON},
+    {HTTP_PATCH, "/api/boards/:boardId/comments/:commentId", h_comments_update,
+     ROUTE_AUTH | ROUTE_BODY_JSON},
+    {HTTP_DELETE, "/api/boards/:boardId/comments/:commentId", h_comments_delete, ROUTE_AUTH},
+#endif
 };
 
 const size_t API_ROUTES_COUNT = sizeof API_ROUTES / sizeof API_ROUTES[0];

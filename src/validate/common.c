@@ -134,6 +134,17 @@ bool val_str_has_control(struct val_str s)
     return false;
 }
 
+/* Like val_str_has_control, but line breaks and tabs are text. */
+static bool val_str_has_control_ml(struct val_str s)
+{
+    for (size_t i = 0; i < s.n; i++) {
+        unsigned char c = (unsigned char)s.p[i];
+        if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f)
+            return true;
+    }
+    return false;
+}
+
 enum val_kind val_get_str(const json_t *body, const char *key, bool trim, struct val_str *out)
 {
     *out = val_str_empty();
@@ -228,7 +239,7 @@ bool val_text(const json_t *body, const struct val_text_rule *rule, enum val_nee
             val_fail(res, rule->field, rule->missing);
         return false;
     }
-    if (val_str_has_control(s)) {
+    if (rule->multiline ? val_str_has_control_ml(s) : val_str_has_control(s)) {
         val_fail(res, rule->field, VAL_MSG_CONTROL);
         return false;
     }

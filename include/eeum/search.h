@@ -1,0 +1,95 @@
+/*
+ * search.h - Korean keyword search, the pure part (no I/O): NFC normalisation, index tokens
+ * for InnoDB FULLTEXT (min token size 2, built-in parser), the user's words -> a boolean-mode
+ * query built from sanitised tokens only, LIKE patterns to verify candidates against the
+ * original text, and HTML-escaped highlight snippets. Shared by board and diary search.
+ *
+ * Index tokens (space-separated, in text order):
+ *  - each run of Hangul syllables s1..sn gives the overlapping bigrams s1s2 s2s3 ... and, for
+ *    its last syllable, the token "sn_" ('_' is a word character for InnoDB, so one-syllable
+ *    words are indexable and `밥*` finds 밥을 (bigram) and 볶음밥 (run end "밥_"));
+ *  - each run of letters/digits of other scripts, lower-cased, is one token ("bbq", "2");
+ *    a one-character run becomes "x_".
+ * Query words are maximal runs of letter/digit characters of the input (every other character,
+ * including + - < > ( ) ~ * " @, separates words); all words are required (AND).
+ */
+#ifndef EEUM_SEARCH_H
+#define EEUM_SEARCH_H
+
+#include "eeum/status.h"
+#include "eeum/strbuf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SEARCH_MAX_WORDS           8
+#define SEARCH_MAX_WORD_CHARS      40
+#define SEARCH_MAX_WORD_BYTES      (SEARCH_MAX_WORD_CHARS * 4)
+#define SEARCH_MAX_TOKENS_PER_WORD (SEARCH_MAX_WORD_CHARS)
+#define SEARCH_TOKEN_MAX_BYTES     96 /* a token as it appears in the boolean query */
+
+/* NFC-normalise valid UTF-8 into `out` (appended). False on invalid UTF-8 or ENOMEM.
+ * Thread-safe. */
+bool search_nfc(const char *s, size_t n, struct strbuf *out);
+
+/* Append the index tokens of `text` (any UTF-8; normalised to NFC here) to `out`, separated by
+ * single spaces. False on invalid UTF-8 or when `out` is full. Thread-safe. */
+bool search_index_tokens(const char *text, size_t n, struct strbuf *out);
+
+/* One query token: a whole token ("야식", "bbq") or a prefix ("밥" for `밥*`). */
+struct search_token {
+    char text[SEARCH_TOKEN_MAX_BYTES]; /* NUL-terminated; only letters, digits and '_' */
+    bool prefix;
+};
+
+struct search_word {
+    char text[SEARCH_MAX_WORD_BYTES + 1]; /* NFC, ASCII lower-cased: what must appear */
+    size_t ntokens;
+    struct search_token tokens[SEARCH_MAX_TOKENS_PER_WORD];
+    /* tokens[i] and tokens[i+1] are adjacent in any matching text when phrase_next[i] is true
+     * (the bigrams of one Hangul run), so they may be required as one phrase */
+    bool phrase_next[SEARCH_MAX_TOKENS_PER_WORD];
+};
+
+struct search_query {
+    size_t nwords;
+    struct search_word words[SEARCH_MAX_WORDS];
+};
+
+/*
+ * Parse the user's input (raw bytes from the query string). STATUS_OK with at least one word;
+ * STATUS_BAD_REQUEST with a Korean message in *out_msg (static) for invalid UTF-8, no words
+ * left (empty or operators only), more than SEARCH_MAX_WORDS words, or a word longer than
+ * SEARCH_MAX_WORD_CHARS characters. Duplicate words are dropped. Thread-safe, no allocation.
+ */
+enum status search_query_parse(const char *input, size_t n, struct search_query *out,
+                               const char **out_msg);
+
+/*
+ * Write the boolean-mode string for MATCH ... AGAINST: every word required, using for word i
+ * only the tokens whose bit is set in masks[i] (masks == NULL: all tokens). Adjacent chosen
+ * bigrams of one run become a quoted phrase, prefixes get '*':
+ *   야식 bbq -> +야식 +bbq*        맛있는 -> +"맛있 있는"       밥 -> +밥*
+ * False when `out` is too small or a word has no chosen token. Pure.
+ */
+bool search_query_boolean(const struct search_query *q, const uint64_t *masks, char *out,
+                          size_t outlen);
+
+/* `%word%` for LIKE with '\\' as the escape character (\\, % and _ escaped). */
+bool search_like_pattern(const struct search_word *w, char *out, size_t outlen);
+
+/* True when `text` (any UTF-8; NFC and ASCII case folded here) contains every word. */
+bool search_text_matches(const struct search_query *q, const char *text, size_t n);
+
+/*
+ * Append to `out` an HTML-escaped snippet of `text` of at most `max_chars` characters (cut on
+ * character boundaries, centred on the first occurrence of any word, "…" marking cuts, which
+ * count toward the limit), with every occurrence of every word wrapped in <em>...</em> (tags
+ * do not count toward the limit). NFC and ASCII case folding as in search_text_matches.
+ * False on ENOMEM/full buffer or invalid UTF-8.
+ */
+bool search_highlight(const struct search_query *q, const char *text, size_t n, size_t max_chars,
+                      struct strbuf *out);
+
+#endif

@@ -1,0 +1,453 @@
+/*
+ * boards.c - SQL for board posts and comments. Every statement is a static string (cached per
+ * connection); variants for filters and keyset cursors are spelled out rather than built at
+ * run time, so sort columns and conditions can never come from input.
+ */
+#include "eeum/db_boards.h"
+
+#include <string.h>
+
+#define BOARD_COLS                                                                                 \
+    "b.id, b.user_id, u.nickname, u.is_deleted, b.category, b.title, b.content, b.views,"          \
+    " b.comment_count, DATE_FORMAT(b.created_at, '%Y-%m-%dT%H:%i:%sZ'),"                           \
+    " DATE_FORMAT(b.updated_at, '%Y-%m-%dT%H:%i:%sZ'),"                                            \
+    " DATE_FORMAT(b.created_at, '%Y-%m-%d %H:%i:%s.%f')"
+#define BOARD_FROM    " FROM boards b JOIN users u ON u.id = b.user_id"
+#define NEWEST        " ORDER BY b.created_at DESC, b.id DESC"
+#define BEFORE_CURSOR " AND (b.created_at < ? OR (b.created_at = ? AND b.id < ?))"
+
+static const char SQL_INSERT[] =
+    "INSERT INTO boards (user_id, category, title, content, search_tokens) VALUES (?, ?, ?, ?, ?)";
+static const char SQL_GET[] =
+    "SELECT " BOARD_COLS BOARD_FROM " WHERE b.id = ? AND b.is_deleted = 0";
+static const char SQL_VIEW[] =
+    "UPDATE boards SET views = views + 1, updated_at = updated_at WHERE id = ? AND is_deleted = 0";
+
+static const char SQL_LIST[] =
+    "SELECT " BOARD_COLS BOARD_FROM " WHERE b.is_deleted = 0" NEWEST " LIMIT ? OFFSET ?";
+static const char SQL_LIST_CUR[] =
+    "SELECT " BOARD_COLS BOARD_FROM " WHERE b.is_deleted = 0" BEFORE_CURSOR NEWEST " LIMIT ?";
+static const char SQL_LIST_CAT[] =
+    "SELECT " BOARD_COLS BOARD_FROM " WHERE b.category = ? AND b.is_deleted = 0" NEWEST
+    " LIMIT ? OFFSET ?";
+static const char SQL_LIST_CAT_CUR[] =
+    "SELECT " BOARD_COLS BOARD_FROM
+    " WHERE b.category = ? AND b.is_deleted = 0" BEFORE_CURSOR NEWEST " LIMIT ?";
+static const char SQL_LIST_USER[] =
+    "SELECT " BOARD_COLS BOARD_FROM " WHERE b.user_id = ? AND b.is_deleted = 0" NEWEST
+    " LIMIT ? OFFSET ?";
+static const char SQL_LIST_USER_CUR[] =
+    "SELECT " BOARD_COLS BOARD_FROM " WHERE b.user_id = ? AND b.is_deleted = 0" BEFORE_CURSOR NEWEST
+    " LIMIT ?";
+static const char SQL_COUNT[] = "SELECT COUNT(*) FROM boards WHERE is_deleted = 0";
+static const char SQL_COUNT_CAT[] =
+    "SELECT COUNT(*) FROM boards WHERE category = ? AND is_deleted = 0";
+static const char SQL_COUNT_USER[] =
+    "SELECT COUNT(*) FROM boards WHERE user_id = ? AND is_deleted = 0";
+
+static const char SQL_OWNER[] =
+    "SELECT user_id, title, content FROM boards WHERE id = ? AND is_deleted = 0";
+static const char SQL_UPDATE[] =
+    "UPDATE boards SET category = COALESCE(?, category), title = COALESCE(?, title),"
+    " content = COALESCE(?, content), search_tokens = COALESCE(?, search_tokens)"
+    " WHERE id = ? AND user_id = ? AND is_deleted = 0";
+static const char SQL_DELETE[] =
+    "UPDATE boards SET is_deleted = 1, deleted_at = CURRENT_TIMESTAMP(3)"
+    " WHERE id = ? AND user_id = ? AND is_deleted = 0";
+
+#define COMMENT_COLS                                                                               \
+    "c.id, c.board_id, c.user_id, u.nickname, u.is_deleted, c.content,"                            \
+    " DATE_FORMAT(c.created_at, '%Y-%m-%dT%H:%i:%sZ'),"                                            \
+    " DATE_FORMAT(c.updated_at, '%Y-%m-%dT%H:%i:%sZ'),"                                            \
+    " DATE_FORMAT(c.created_at, '%Y-%m-%d %H:%i:%s.%f')"
+#define COMMENT_FROM " FROM comments c JOIN users u ON u.id = c.user_id"
+#define OLDEST       " ORDER BY c.created_at, c.id"
+
+static const char SQL_BOARD_VISIBLE[] = "SELECT id FROM boards WHERE id = ? AND is_deleted = 0";
+static const char SQL_BOARD_LOCK[] =
+    "SELECT id FROM boards WHERE id = ? AND is_deleted = 0 FOR UPDATE";
+static const char SQL_COMMENTS[] =
+    "SELECT " COMMENT_COLS COMMENT_FROM " WHERE c.board_id = ? AND c.is_deleted = 0" OLDEST
+    " LIMIT ? OFFSET ?";
+static const char SQL_COMMENTS_CUR[] =
+    "SELECT " COMMENT_COLS COMMENT_FROM " WHERE c.board_id = ? AND c.is_deleted = 0"
+    " AND (c.created_at > ? OR (c.created_at = ? AND c.id > ?))" OLDEST " LIMIT ?";
+static const char SQL_COMMENTS_COUNT[] =
+    "SELECT comment_count FROM boards WHERE id = ? AND is_deleted = 0";
+static const char SQL_COMMENT_INSERT[] =
+    "INSERT INTO comments (board_id, user_id, content) VALUES (?, ?, ?)";
+static const char SQL_COUNT_UP[] =
+    "UPDATE boards SET comment_count = comment_count + 1, updated_at = updated_at WHERE id = ?";
+static const char SQL_COUNT_DOWN[] =
+    "UPDATE boards SET comment_count = comment_count - 1, updated_at = updated_at"
+    " WHERE id = ? AND comment_count > 0";
+static const char SQL_COMMENT_GET[] =
+    "SELECT " COMMENT_COLS COMMENT_FROM " JOIN boards b ON b.id = c.board_id"
+    " WHERE c.id = ? AND c.board_id = ? AND c.is_deleted = 0 AND b.is_deleted = 0";
+static const char SQL_COMMENT_UPDATE[] =
+    "UPDATE comments SET content = ? WHERE id = ? AND board_id = ? AND user_id = ?"
+    " AND is_deleted = 0";
+static const char SQL_COMMENT_DELETE[] =
+    "UPDATE comments SET is_deleted = 1, deleted_at = CURRENT_TIMESTAMP(3)"
+    " WHERE id = ? AND board_id = ? AND user_id = ? AND is_deleted = 0";
+
+static struct db_param p_view(bool present, struct val_str s)
+{
+    return present ? db_p_strn(s.p, s.n) : db_p_null();
+}
+
+/* Rows or NOT_FOUND when the query found none. */
+static enum status one_or_not_found(enum status st, struct db_rows **out)
+{
+    if (st == STATUS_OK && db_rows_count(*out) == 0) {
+        db_rows_free(*out);
+        *out = NULL;
+        return STATUS_NOT_FOUND;
+    }
+    return st;
+}
+
+static enum status count(struct db_conn *c, const char *sql, const struct db_param *p, size_t n,
+                         uint64_t *out)
+{
+    struct db_rows *r = NULL;
+    enum status st = db_query(c, sql, p, n, &r);
+    if (st == STATUS_OK)
+        *out = db_rows_count(r) ? db_rows_u64(r, 0, 0) : 0;
+    db_rows_free(r);
+    return st;
+}
+
+enum status db_boards_insert(struct db_conn *c, uint64_t user_id, const struct val_board *b,
+                             const char *search_tokens, uint64_t *out_id)
+{
+    struct db_param p[] = {
+        db_p_u64(user_id),
+        db_p_str(b->category),
+        db_p_strn(b->title.p, b->title.n),
+        db_p_strn(b->content.p, b->content.n),
+        db_p_str(search_tokens),
+    };
+    return db_exec(c, SQL_INSERT, p, sizeof p / sizeof p[0], NULL, out_id);
+}
+
+enum status db_boards_get(struct db_conn *c, uint64_t id, struct db_rows **out)
+{
+    struct db_param p[] = {db_p_u64(id)};
+    return one_or_not_found(db_query(c, SQL_GET, p, 1, out), out);
+}
+
+enum status db_boards_view(struct db_conn *c, uint64_t id)
+{
+    uint64_t affected = 0;
+    struct db_param p[] = {db_p_u64(id)};
+    enum status st = db_exec(c, SQL_VIEW, p, 1, &affected, NULL);
+    return (st == STATUS_OK && affected == 0) ? STATUS_NOT_FOUND : st;
+}
+
+enum status db_boards_list(struct db_conn *c, const struct db_board_filter *f,
+                           const struct paging *pg, struct db_rows **out, uint64_t *out_total)
+{
+    struct db_param p[6];
+    size_t n = 0;
+    const char *sql, *count_sql;
+    if (f->user_id) {
+        p[n++] = db_p_u64(f->user_id);
+        sql = pg->has_cursor ? SQL_LIST_USER_CUR : SQL_LIST_USER;
+        count_sql = SQL_COUNT_USER;
+    } else if (f->category) {
+        p[n++] = db_p_str(f->category);
+        sql = pg->has_cursor ? SQL_LIST_CAT_CUR : SQL_LIST_CAT;
+        count_sql = SQL_COUNT_CAT;
+    } else {
+        sql = pg->has_cursor ? SQL_LIST_CUR : SQL_LIST;
+        count_sql = SQL_COUNT;
+    }
+    size_t nfilter = n;
+    if (pg->has_cursor) {
+        p[n++] = db_p_str(pg->cursor_key);
+        p[n++] = db_p_str(pg->cursor_key);
+        p[n++] = db_p_u64(pg->cursor_id);
+        p[n++] = db_p_u64(pg->size + 1);
+    } else {
+        p[n++] = db_p_u64(pg->size + 1);
+        p[n++] = db_p_u64(pg->offset);
+    }
+    enum status st = db_query(c, sql, p, n, out);
+    if (st == STATUS_OK)
+        st = count(c, count_sql, p, nfilter, out_total);
+    if (st != STATUS_OK) {
+        db_rows_free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+enum status db_boards_owner(struct db_conn *c, uint64_t id, uint64_t *out_user_id,
+                            struct db_rows **out_text)
+{
+    struct db_param p[] = {db_p_u64(id)};
+    enum status st = one_or_not_found(db_query(c, SQL_OWNER, p, 1, out_text), out_text);
+    if (st == STATUS_OK)
+        *out_user_id = db_rows_u64(*out_text, 0, 0);
+    return st;
+}
+
+enum status db_boards_update(struct db_conn *c, uint64_t id, uint64_t user_id,
+                             const struct val_board *b, const char *search_tokens)
+{
+    struct db_param p[] = {
+        b->has_category ? db_p_str(b->category) : db_p_null(),
+        p_view(b->has_title, b->title),
+        p_view(b->has_content, b->content),
+        db_p_str(search_tokens),
+        db_p_u64(id),
+        db_p_u64(user_id),
+    };
+    return db_exec(c, SQL_UPDATE, p, sizeof p / sizeof p[0], NULL, NULL);
+}
+
+enum status db_boards_delete(struct db_conn *c, uint64_t id, uint64_t user_id)
+{
+    uint64_t affected = 0;
+    struct db_param p[] = {db_p_u64(id), db_p_u64(user_id)};
+    enum status st = db_exec(c, SQL_DELETE, p, 2, &affected, NULL);
+    return (st == STATUS_OK && affected == 0) ? STATUS_NOT_FOUND : st;
+}
+
+enum status db_comments_list(struct db_conn *c, uint64_t board_id, const struct paging *pg,
+                             struct db_rows **out, uint64_t *out_total)
+{
+    *out = NULL;
+    struct db_param b[] = {db_p_u64(board_id)};
+    struct db_rows *r = NULL;
+    /* comment_count is kept equal to the visible comments, so it is the total. */
+    enum status st = one_or_not_found(db_query(c, SQL_COMMENTS_COUNT, b, 1, &r), &r);
+    if (st != STATUS_OK)
+        return st;
+    *out_total = db_rows_u64(r, 0, 0);
+    db_rows_free(r);
+    if (pg->has_cursor) {
+        struct db_param p[] = {db_p_u64(board_id), db_p_str(pg->cursor_key),
+                               db_p_str(pg->cursor_key), db_p_u64(pg->cursor_id),
+                               db_p_u64(pg->size + 1)};
+        return db_query(c, SQL_COMMENTS_CUR, p, sizeof p / sizeof p[0], out);
+    }
+    struct db_param p[] = {db_p_u64(board_id), db_p_u64(pg->size + 1), db_p_u64(pg->offset)};
+    return db_query(c, SQL_COMMENTS, p, sizeof p / sizeof p[0], out);
+}
+
+enum status db_comments_insert(struct db_conn *c, uint64_t board_id, uint64_t user_id,
+                               struct val_str content, uint64_t *out_id)
+{
+    struct db_param b[] = {db_p_u64(board_id)};
+    struct db_param p[] = {db_p_u64(board_id), db_p_u64(user_id), db_p_strn(content.p, content.n)};
+    struct db_rows *r = NULL;
+    enum status st = db_tx_begin(c);
+    if (st != STATUS_OK)
+        return st;
+    /* Lock the post: a concurrent delete of the post cannot slip between check and insert. */
+    st = one_or_not_found(db_query(c, SQL_BOARD_LOCK, b, 1, &r), &r);
+    db_rows_free(r);
+    if (st == STATUS_OK)
+        st = db_exec(c, SQL_COMMENT_INSERT, p, 3, NULL, out_id);
+    if (st == STATUS_OK)
+        st = db_exec(c, SQL_COUNT_UP, b, 1, NULL, NULL);
+    if (st == STATUS_OK)
+        return db_tx_commit(c);
+    db_tx_rollback(c);
+    return st;
+}
+
+enum status db_comments_get(struct db_conn *c, uint64_t board_id, uint64_t id, struct db_rows **out)
+{
+    struct db_param p[] = {db_p_u64(id), db_p_u64(board_id)};
+    return one_or_not_found(db_query(c, SQL_COMMENT_GET, p, 2, out), out);
+}
+
+enum status db_comments_update(struct db_conn *c, uint64_t board_id, uint64_t id, uint64_t user_id,
+                               struct val_str content)
+{
+    struct db_param p[] = {db_p_strn(content.p, content.n), db_p_u64(id), db_p_u64(board_id),
+                           db_p_u64(user_id)};
+    return db_exec(c, SQL_COMMENT_UPDATE, p, sizeof p / sizeof p[0], NULL, NULL);
+}
+
+enum status db_comments_delete(struct db_conn *c, uint64_t board_id, uint64_t id, uint64_t user_id)
+{
+    struct db_param p[] = {db_p_u64(id), db_p_u64(board_id), db_p_u64(user_id)};
+    struct db_param b[] = {db_p_u64(board_id)};
+    uint64_t affected = 0;
+    enum status st = db_tx_begin(c);
+    if (st != STATUS_OK)
+        return st;
+    st = db_exec(c, SQL_COMMENT_DELETE, p, 3, &affected, NULL);
+    if (st == STATUS_OK && affected == 0)
+        st = STATUS_NOT_FOUND; /* already deleted: no second decrement */
+    if (st == STATUS_OK)
+        st = db_exec(c, SQL_COUNT_DOWN, b, 1, NULL, NULL);
+    if (st == STATUS_OK)
+        return db_tx_commit(c);
+    db_tx_rollback(c);
+    return st;
+}
+
+enum status db_boards_visible(struct db_conn *c, uint64_t id)
+{
+    struct db_rows *r = NULL;
+    struct db_param p[] = {db_p_u64(id)};
+    enum status st = one_or_not_found(db_query(c, SQL_BOARD_VISIBLE, p, 1, &r), &r);
+    db_rows_free(r);
+    return st;
+}
+
+/* ---- search ---- */
+
+#define LIKE_WORD "(b.title LIKE ? ESCAPE '\\\\' OR b.content LIKE ? ESCAPE '\\\\')"
+/* Always eight word checks; unused ones get '%' (true for every row), so one statement serves
+ * every query. */
+#define LIKE_WORDS                                                                                 \
+    LIKE_WORD " AND " LIKE_WORD " AND " LIKE_WORD " AND " LIKE_WORD " AND " LIKE_WORD              \
+              " AND " LIKE_WORD " AND " LIKE_WORD " AND " LIKE_WORD
+#define FT_WHERE                                                                                   \
+    " WHERE MATCH(b.search_tokens) AGAINST(? IN BOOLEAN MODE) AND b.is_deleted = 0 "               \
+    "AND " LIKE_WORDS
+#define SCAN_WHERE " WHERE b.is_deleted = 0 AND " LIKE_WORDS
+#define RELEVANCE                                                                                  \
+    " ORDER BY MATCH(b.search_tokens) AGAINST(? IN BOOLEAN MODE) DESC, b.created_at DESC, b.id "   \
+    "DESC"
+
+/* MariaDB: SET STATEMENT max_statement_time (seconds); MySQL: the MAX_EXECUTION_TIME hint (ms,
+ * SELECT only). Both bound every search statement to 1 s. */
+#define MARIA  "SET STATEMENT max_statement_time=1 FOR SELECT "
+#define MYSQL_ "SELECT /*+ MAX_EXECUTION_TIME(1000) */ "
+
+#define FT_RELEVANT BOARD_COLS BOARD_FROM FT_WHERE RELEVANCE " LIMIT ? OFFSET ?"
+#define FT_LATEST   BOARD_COLS BOARD_FROM FT_WHERE NEWEST " LIMIT ? OFFSET ?"
+#define SCAN_LATEST BOARD_COLS BOARD_FROM SCAN_WHERE NEWEST " LIMIT ? OFFSET ?"
+#define FT_COUNT    "COUNT(*) FROM (SELECT b.id FROM boards b" FT_WHERE " LIMIT ?) t"
+#define SCAN_COUNT  "COUNT(*) FROM (SELECT b.id FROM boards b" SCAN_WHERE NEWEST " LIMIT ?) t"
+
+static const char SQL_FT_RELEVANT_MARIA[] = MARIA FT_RELEVANT;
+static const char SQL_FT_RELEVANT_MYSQL[] = MYSQL_ FT_RELEVANT;
+static const char SQL_FT_LATEST_MARIA[] = MARIA FT_LATEST;
+static const char SQL_FT_LATEST_MYSQL[] = MYSQL_ FT_LATEST;
+static const char SQL_SCAN_LATEST_MARIA[] = MARIA SCAN_LATEST;
+static const char SQL_SCAN_LATEST_MYSQL[] = MYSQL_ SCAN_LATEST;
+static const char SQL_FT_COUNT_MARIA[] = MARIA FT_COUNT;
+static const char SQL_FT_COUNT_MYSQL[] = MYSQL_ FT_COUNT;
+static const char SQL_SCAN_COUNT_MARIA[] = MARIA SCAN_COUNT;
+static const char SQL_SCAN_COUNT_MYSQL[] = MYSQL_ SCAN_COUNT;
+
+static const char SQL_DF[] = "SELECT df FROM search_token_df WHERE scope = ? AND token = ?";
+static const char SQL_DF_PREFIX[] =
+    "SELECT COALESCE(SUM(df), 0) FROM search_token_df WHERE scope = ? AND token LIKE ? ESCAPE "
+    "'\\\\'";
+static const char SQL_DF_APPLY[] =
+    "INSERT INTO search_token_df (scope, token, df)"
+    " SELECT ?, t.token, GREATEST(?, 0) FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+    "token VARCHAR(96) CHARACTER SET utf8mb4 PATH '$')) t"
+    " ON DUPLICATE KEY UPDATE df = GREATEST(df + ?, 0)";
+
+/* Bind the eight LIKE pairs starting at p[n]. */
+static size_t bind_likes(const struct db_board_search *s, struct db_param *p, size_t n)
+{
+    for (size_t i = 0; i < DB_SEARCH_MAX_WORDS; i++) {
+        const char *like = i < s->nlikes ? s->likes[i] : "%";
+        p[n++] = db_p_str(like);
+        p[n++] = db_p_str(like);
+    }
+    return n;
+}
+
+enum status db_boards_search(struct db_conn *c, const struct db_board_search *s,
+                             const struct paging *pg, struct db_rows **out, uint64_t *out_total,
+                             bool *out_lower_bound)
+{
+    *out = NULL;
+    *out_total = 0;
+    *out_lower_bound = false;
+    bool maria = db_conn_is_mariadb(c);
+    bool ft = s->plan == DB_SEARCH_FULLTEXT;
+    const char *page_sql, *count_sql;
+    if (ft && !s->latest)
+        page_sql = maria ? SQL_FT_RELEVANT_MARIA : SQL_FT_RELEVANT_MYSQL;
+    else if (ft)
+        page_sql = maria ? SQL_FT_LATEST_MARIA : SQL_FT_LATEST_MYSQL;
+    else
+        page_sql = maria ? SQL_SCAN_LATEST_MARIA : SQL_SCAN_LATEST_MYSQL;
+    if (ft)
+        count_sql = maria ? SQL_FT_COUNT_MARIA : SQL_FT_COUNT_MYSQL;
+    else
+        count_sql = maria ? SQL_SCAN_COUNT_MARIA : SQL_SCAN_COUNT_MYSQL;
+
+    struct db_param p[2 + 2 * DB_SEARCH_MAX_WORDS + 3];
+    size_t n = 0;
+    if (ft)
+        p[n++] = db_p_str(s->boolean);
+    n = bind_likes(s, p, n);
+    size_t nwhere = n;
+    if (ft && !s->latest)
+        p[n++] = db_p_str(s->boolean);
+    p[n++] = db_p_u64(pg->size + 1);
+    p[n++] = db_p_u64(pg->offset);
+    enum status st = db_query(c, page_sql, p, n, out);
+    if (st != STATUS_OK)
+        return st;
+
+    /* The count runs under the same limit; past the cap or the limit it is a lower bound. */
+    uint64_t seen = pg->offset + db_rows_count(*out);
+    p[nwhere] = db_p_u64(s->count_cap);
+    struct db_rows *r = NULL;
+    st = db_query(c, count_sql, p, nwhere + 1, &r);
+    if (st == STATUS_OK) {
+        *out_total = db_rows_count(r) ? db_rows_u64(r, 0, 0) : 0;
+        *out_lower_bound = *out_total >= s->count_cap;
+    } else if (db_errno_is_timeout(db_conn_last_errno(c))) {
+        *out_total = seen;
+        *out_lower_bound = true;
+        st = STATUS_OK;
+    }
+    db_rows_free(r);
+    if (st != STATUS_OK) {
+        db_rows_free(*out);
+        *out = NULL;
+        return st;
+    }
+    if (*out_total < seen) /* rows committed between the two statements */
+        *out_total = seen;
+    return STATUS_OK;
+}
+
+enum status db_search_df(struct db_conn *c, const char *scope, const char *token, bool prefix,
+                         uint64_t *out_df)
+{
+    char like[2 * 96 + 2];
+    struct db_param p[2] = {db_p_str(scope), db_p_str(token)};
+    if (prefix) {
+        /* Tokens hold only letters, digits and '_': escape '_' (and '%', '\\' for safety). */
+        size_t o = 0;
+        for (const char *t = token; *t && o + 3 < sizeof like; t++) {
+            if (*t == '_' || *t == '%' || *t == '\\')
+                like[o++] = '\\';
+            like[o++] = *t;
+        }
+        like[o++] = '%';
+        like[o] = '\0';
+        p[1] = db_p_str(like);
+    }
+    struct db_rows *r = NULL;
+    enum status st = db_query(c, prefix ? SQL_DF_PREFIX : SQL_DF, p, 2, &r);
+    if (st == STATUS_OK)
+        *out_df = db_rows_count(r) ? db_rows_u64(r, 0, 0) : 0;
+    db_rows_free(r);
+    return st;
+}
+
+enum status db_search_df_apply(struct db_conn *c, const char *scope, const char *tokens_json,
+                               int delta)
+{
+    struct db_param p[] = {db_p_str(scope), db_p_i64(delta), db_p_str(tokens_json),
+                           db_p_i64(delta)};
+    return db_exec(c, SQL_DF_APPLY, p, sizeof p / sizeof p[0], NULL, NULL);
+}
