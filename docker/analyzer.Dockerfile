@@ -9,7 +9,7 @@ FROM debian:12 AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake pkg-config ca-certificates \
-      libmicrohttpd-dev libjansson-dev libmariadb-dev libcurl4-openssl-dev libsodium-dev libcmocka-dev \
+      libmicrohttpd-dev libjansson-dev libmariadb-dev libcurl4-openssl-dev libsodium-dev libcmocka-dev libunistring-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -23,7 +23,7 @@ RUN rm -rf build \
 FROM debian:12-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libmicrohttpd12 libjansson4 libmariadb3 libcurl4 libsodium23 ca-certificates \
+      libmicrohttpd12 libjansson4 libmariadb3 libcurl4 libsodium23 libunistring2 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 eeum \
  && useradd --system --uid 10001 --gid eeum --home-dir /nonexistent --no-create-home \
