@@ -13,6 +13,22 @@
  * Query words are maximal runs of letter/digit characters of the input (every other character,
  * including + - < > ( ) ~ * " @, separates words); all words are required (AND).
  */
+/*
+ * Details (search.c explains why):
+ *  - "Lower-cased" everywhere below is Unicode simple lower-casing, one code point at a time
+ *    (ASCII, and also Cyrillic, Greek, accented Latin), the same in index, query, verification
+ *    and highlight.
+ *  - Letters/digits: BMP letters, Mn/Mc marks, Nd and Nl that InnoDB's parser also treats as
+ *    word characters; emoji, symbols, '_', controls and supplementary-plane characters separate.
+ *  - Hangul compatibility jamo (ㅋㅋ), CJK ideographs and kana are treated like Hangul syllables
+ *    (bigrams) and join them in one run; index runs of other letters are cut to their first 84
+ *    characters (innodb_ft_max_token_size).
+ *  - A word that starts with a Latin-like letter or digit matches only at the start of such a
+ *    run of the text ("bbq" finds "BBQ치킨", not "mybbq"), in search_text_matches and
+ *    search_highlight too, exactly as its `bbq*` term does in FULLTEXT.
+ *  - search_query_parse returns STATUS_INTERNAL only on ENOMEM (possible only for input longer
+ *    than 2 KiB that needs NFC composition).
+ */
 #ifndef EEUM_SEARCH_H
 #define EEUM_SEARCH_H
 
