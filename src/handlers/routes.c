@@ -24,7 +24,6 @@ const struct route API_ROUTES[] = {
     {HTTP_PUT, "/api/users/:id", h_users_update, ROUTE_AUTH | ROUTE_BODY_JSON},
     {HTTP_DELETE, "/api/users/:id", h_users_delete, ROUTE_AUTH},
 
-#ifdef EEUM_BOARDS_READY
     {HTTP_POST, "/api/boards", h_boards_create, ROUTE_AUTH | ROUTE_BODY_JSON},
     {HTTP_GET, "/api/boards", h_boards_list, 0},
     {HTTP_GET, "/api/boards/my-boards", h_boards_mine, ROUTE_AUTH},
@@ -38,7 +37,6 @@ const struct route API_ROUTES[] = {
     {HTTP_PATCH, "/api/boards/:boardId/comments/:commentId", h_comments_update,
      ROUTE_AUTH | ROUTE_BODY_JSON},
     {HTTP_DELETE, "/api/boards/:boardId/comments/:commentId", h_comments_delete, ROUTE_AUTH},
-#endif
 };
 
 const size_t API_ROUTES_COUNT = sizeof API_ROUTES / sizeof API_ROUTES[0];

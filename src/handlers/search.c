@@ -101,15 +101,19 @@ enum status h_boards_search(struct http_req *req, struct http_resp *resp)
 
     struct search_query q;
     const char *msg = NULL;
-    if (search_query_parse(words, strlen(words), &q, &msg) != STATUS_OK)
+    enum status st;
+    st = search_query_parse(words, strlen(words), &q, &msg);
+    if (st == STATUS_BAD_REQUEST)
         return bad_param(resp, "words", msg);
+    if (st != STATUS_OK)
+        return st;
 
     struct db_conn *db = http_req_db(req);
     if (!db)
         return STATUS_UNAVAILABLE;
     uint64_t masks[SEARCH_MAX_WORDS] = {0}, estimate = 0;
     bool none = false;
-    enum status st = plan_tokens(db, &q, masks, &estimate, &none);
+    st = plan_tokens(db, &q, masks, &estimate, &none);
     if (st != STATUS_OK)
         return st;
 
