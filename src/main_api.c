@@ -98,6 +98,8 @@ static int serve(const struct config *cfg)
     } else {
         log_warn("db.connect", "database not reachable yet; /readyz reports it until it is");
     }
+    if (!log_async_start())
+        log_warn("log.async", "batched logging unavailable; writing every line at once");
     app.server = http_server_start(cfg, &app, API_ROUTES, API_ROUTES_COUNT);
     if (!app.server)
         goto out;
@@ -119,6 +121,7 @@ out:
     pthread_mutex_destroy(&app.sqs_probe_lock);
     if (rc == 0)
         log_info("app.exit", "bye");
+    log_async_stop();
     return rc;
 }
 

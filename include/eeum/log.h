@@ -13,6 +13,14 @@ enum log_level { LOGL_DEBUG = 0, LOGL_INFO, LOGL_WARN, LOGL_ERROR };
 /* Configure once at start-up, before threads exist. `service` is borrowed (static string). */
 void log_init(const char *service, enum log_level min, bool json);
 
+/* Batch info/debug lines in memory and write them from a background thread every 50 ms;
+ * warnings and errors still go out at once. Call once threads may run; false if the thread
+ * could not start (logging stays synchronous). */
+bool log_async_start(void);
+
+/* Flush everything and stop the background writer (before exit). */
+void log_async_stop(void);
+
 /* Parse "debug|info|warn|error"; returns false for anything else. */
 bool log_level_parse(const char *s, enum log_level *out);
 

@@ -1,15 +1,23 @@
 /*
  * log.c - structured one-line logging to stderr (text or JSON).
- * Lines are assembled in a stack buffer and emitted with one write(2) so threads never
- * interleave; over-long messages are truncated on a UTF-8 boundary.
+ * Lines are assembled in a stack buffer and emitted whole, so threads never interleave;
+ * over-long messages are truncated on a UTF-8 boundary.
+ *
+ * With log_async_start(), info and debug lines (the access log) are appended to an in-memory
+ * buffer that a background thread writes out every LOG_FLUSH_MS or when it fills: one write(2)
+ * per batch instead of one per request, and no contention on the log file between HTTP
+ * threads. Warnings and errors flush the buffer and are written at once, in order.
  */
 #include "eeum/log.h"
 
 #include "eeum/timeutil.h"
 #include "eeum/utf8.h"
 
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <time.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -101,16 +109,108 @@ static void fix_utf8(char *msg)
     msg[n] = '\0';
 }
 
-static void line_emit(struct line *l)
+static void write_all(const char *p, size_t n)
 {
-    l->buf[l->len++] = '\n';
-    ssize_t off = 0;
-    while ((size_t)off < l->len) {
-        ssize_t w = write(STDERR_FILENO, l->buf + off, l->len - (size_t)off);
+    size_t off = 0;
+    while (off < n) {
+        ssize_t w = write(STDERR_FILENO, p + off, n - off);
         if (w <= 0)
             return;
-        off += w;
+        off += (size_t)w;
     }
+}
+
+#define LOG_BUF_BYTES (256u * 1024)
+#define LOG_FLUSH_MS  50
+
+/* Batching state: `buf` collects lines under `mu`; the flusher swaps it with `spare`. */
+static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_cv = PTHREAD_COND_INITIALIZER;
+static char g_bufs[2][LOG_BUF_BYTES];
+static char *g_buf = g_bufs[0];
+static size_t g_len;
+static atomic_bool g_async;
+static bool g_stop;
+static pthread_t g_flusher;
+
+/* Write out what is buffered; the caller holds g_mu (writing under the lock keeps order). */
+static void flush_locked(void)
+{
+    if (g_len) {
+        write_all(g_buf, g_len);
+        g_len = 0;
+    }
+}
+
+static void *flusher_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&g_mu);
+    while (!g_stop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += LOG_FLUSH_MS * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&g_cv, &g_mu, &ts);
+        if (!g_len)
+            continue;
+        /* Swap buffers so appenders never wait for the disk. */
+        char *full = g_buf;
+        size_t n = g_len;
+        g_buf = (g_buf == g_bufs[0]) ? g_bufs[1] : g_bufs[0];
+        g_len = 0;
+        pthread_mutex_unlock(&g_mu);
+        write_all(full, n);
+        pthread_mutex_lock(&g_mu);
+    }
+    flush_locked();
+    pthread_mutex_unlock(&g_mu);
+    return NULL;
+}
+
+bool log_async_start(void)
+{
+    if (atomic_load(&g_async))
+        return true;
+    g_stop = false;
+    if (pthread_create(&g_flusher, NULL, flusher_main, NULL) != 0)
+        return false;
+    atomic_store(&g_async, true);
+    return true;
+}
+
+void log_async_stop(void)
+{
+    if (!atomic_load(&g_async))
+        return;
+    pthread_mutex_lock(&g_mu);
+    g_stop = true;
+    pthread_cond_signal(&g_cv);
+    pthread_mutex_unlock(&g_mu);
+    pthread_join(g_flusher, NULL);
+    atomic_store(&g_async, false);
+}
+
+static void line_emit(struct line *l, enum log_level lvl)
+{
+    l->buf[l->len++] = '\n';
+    if (!atomic_load_explicit(&g_async, memory_order_relaxed)) {
+        write_all(l->buf, l->len);
+        return;
+    }
+    pthread_mutex_lock(&g_mu);
+    if (lvl >= LOGL_WARN || g_len + l->len > LOG_BUF_BYTES) {
+        /* Problems are written at once (after what came before them). */
+        flush_locked();
+        write_all(l->buf, l->len);
+    } else {
+        memcpy(g_buf + g_len, l->buf, l->len);
+        g_len += l->len;
+    }
+    pthread_mutex_unlock(&g_mu);
 }
 
 static void line_head(struct line *l, enum log_level lvl, const char *event)
@@ -156,7 +256,7 @@ void log_event(enum log_level lvl, const char *event, const char *fmt, ...)
         line_str(&l, " ");
         line_escaped(&l, msg, false);
     }
-    line_emit(&l);
+    line_emit(&l, lvl);
 }
 
 void log_access(const char *method, const char *route, unsigned status, double duration_ms,
@@ -191,5 +291,5 @@ void log_access(const char *method, const char *route, unsigned status, double d
         line_str(&l, " client_ip=");
         line_escaped(&l, client_ip, false);
     }
-    line_emit(&l);
+    line_emit(&l, LOGL_INFO);
 }
