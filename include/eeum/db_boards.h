@@ -64,8 +64,10 @@ enum status db_boards_view(struct db_conn *c, uint64_t id);
 enum status db_boards_list(struct db_conn *c, const struct db_board_filter *f,
                            const struct paging *p, struct db_rows **out, uint64_t *out_total);
 
-/* Author id, title and content of a visible post, for ownership checks and re-indexing. */
-enum status db_boards_owner(struct db_conn *c, uint64_t id, uint64_t *out_user_id,
+/* Author id, title and content of a visible post, for ownership checks and re-indexing.
+ * With `lock`, the row is locked FOR UPDATE (call inside a transaction): concurrent edits of
+ * one post then see each other's text, so token frequencies are adjusted exactly once. */
+enum status db_boards_owner(struct db_conn *c, uint64_t id, bool lock, uint64_t *out_user_id,
                             struct db_rows **out_text);
 
 /* Apply the present fields (and the new tokens) to the author's visible post. */
@@ -126,9 +128,9 @@ enum status db_boards_search(struct db_conn *c, const struct db_board_search *s,
 enum status db_search_df(struct db_conn *c, const char *scope, const char *token, bool prefix,
                          uint64_t *out_df);
 
-/* Add `delta` (+1/-1) to the document frequency of each token of `tokens_json` (a JSON array
- * of distinct strings, sorted so concurrent writers lock rows in one order). */
-enum status db_search_df_apply(struct db_conn *c, const char *scope, const char *tokens_json,
-                               int delta);
+/* Add to the document frequencies of `scope`: `deltas_json` is a JSON array of
+ * [token, delta] pairs with distinct tokens sorted (so concurrent writers lock rows in one
+ * order); frequencies never go below zero. One statement. */
+enum status db_search_df_apply(struct db_conn *c, const char *scope, const char *deltas_json);
 
 #endif

@@ -47,6 +47,8 @@ static const char SQL_COUNT_USER[] =
 
 static const char SQL_OWNER[] =
     "SELECT user_id, title, content FROM boards WHERE id = ? AND is_deleted = 0";
+static const char SQL_OWNER_LOCK[] =
+    "SELECT user_id, title, content FROM boards WHERE id = ? AND is_deleted = 0 FOR UPDATE";
 static const char SQL_UPDATE[] =
     "UPDATE boards SET category = COALESCE(?, category), title = COALESCE(?, title),"
     " content = COALESCE(?, content), search_tokens = COALESCE(?, search_tokens)"
@@ -183,11 +185,12 @@ enum status db_boards_list(struct db_conn *c, const struct db_board_filter *f,
     return st;
 }
 
-enum status db_boards_owner(struct db_conn *c, uint64_t id, uint64_t *out_user_id,
+enum status db_boards_owner(struct db_conn *c, uint64_t id, bool lock, uint64_t *out_user_id,
                             struct db_rows **out_text)
 {
     struct db_param p[] = {db_p_u64(id)};
-    enum status st = one_or_not_found(db_query(c, SQL_OWNER, p, 1, out_text), out_text);
+    enum status st =
+        one_or_not_found(db_query(c, lock ? SQL_OWNER_LOCK : SQL_OWNER, p, 1, out_text), out_text);
     if (st == STATUS_OK)
         *out_user_id = db_rows_u64(*out_text, 0, 0);
     return st;
@@ -345,9 +348,9 @@ static const char SQL_DF_PREFIX[] =
     "'\\\\'";
 static const char SQL_DF_APPLY[] =
     "INSERT INTO search_token_df (scope, token, df)"
-    " SELECT ?, t.token, GREATEST(?, 0) FROM JSON_TABLE(?, '$[*]' COLUMNS ("
-    "token VARCHAR(96) CHARACTER SET utf8mb4 PATH '$')) t"
-    " ON DUPLICATE KEY UPDATE df = GREATEST(df + ?, 0)";
+    " SELECT ?, t.token, GREATEST(t.delta, 0) FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+    "token VARCHAR(96) CHARACTER SET utf8mb4 PATH '$[0]', delta INT PATH '$[1]')) t"
+    " ON DUPLICATE KEY UPDATE df = GREATEST(df + t.delta, 0)";
 
 /* Bind the eight LIKE pairs starting at p[n]. */
 static size_t bind_likes(const struct db_board_search *s, struct db_param *p, size_t n)
@@ -396,7 +399,8 @@ enum status db_boards_search(struct db_conn *c, const struct db_board_search *s,
         return st;
 
     /* The count runs under the same limit; past the cap or the limit it is a lower bound. */
-    uint64_t seen = pg->offset + db_rows_count(*out);
+    uint64_t nrows = db_rows_count(*out);
+    uint64_t seen = nrows ? pg->offset + (nrows < pg->size ? nrows : pg->size) : 0;
     p[nwhere] = db_p_u64(s->count_cap);
     struct db_rows *r = NULL;
     st = db_query(c, count_sql, p, nwhere + 1, &r);
@@ -444,10 +448,8 @@ enum status db_search_df(struct db_conn *c, const char *scope, const char *token
     return st;
 }
 
-enum status db_search_df_apply(struct db_conn *c, const char *scope, const char *tokens_json,
-                               int delta)
+enum status db_search_df_apply(struct db_conn *c, const char *scope, const char *deltas_json)
 {
-    struct db_param p[] = {db_p_str(scope), db_p_i64(delta), db_p_str(tokens_json),
-                           db_p_i64(delta)};
-    return db_exec(c, SQL_DF_APPLY, p, sizeof p / sizeof p[0], NULL, NULL);
+    struct db_param p[] = {db_p_str(scope), db_p_str(deltas_json)};
+    return db_exec(c, SQL_DF_APPLY, p, 2, NULL, NULL);
 }

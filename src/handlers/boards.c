@@ -127,52 +127,82 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Distinct tokens of a space-separated token string as a sorted JSON array (new reference). */
-static json_t *distinct_tokens(const char *tokens)
+/* Split a space-separated token string (modified in place) into a sorted list of distinct
+ * tokens. Returns the count, or -1 on ENOMEM; *out is malloc'd (pointers into `s`). */
+static long distinct_tokens(char *s, char ***out)
 {
-    char *copy = strdup(tokens ? tokens : "");
     size_t cap = 64, n = 0;
     char **list = malloc(cap * sizeof *list);
-    json_t *arr = json_array();
-    if (!copy || !list || !arr)
-        goto out;
-    for (char *t = copy; *t;) {
+    if (!list)
+        return -1;
+    for (char *t = s; *t;) {
         char *sp = strchr(t, ' ');
         if (sp)
             *sp = '\0';
-        if (!*t) {
-            t = sp ? sp + 1 : t + strlen(t);
-            continue;
+        if (*t) {
+            if (n == cap) {
+                char **nl = realloc(list, cap * 2 * sizeof *list);
+                if (!nl) {
+                    free(list);
+                    return -1;
+                }
+                list = nl;
+                cap *= 2;
+            }
+            list[n++] = t;
         }
-        if (n == cap) {
-            char **nl = realloc(list, cap * 2 * sizeof *list);
-            if (!nl)
-                goto out;
-            list = nl;
-            cap *= 2;
-        }
-        list[n++] = t;
         t = sp ? sp + 1 : t + strlen(t);
     }
     qsort(list, n, sizeof *list, cmp_str);
+    size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (i == 0 || strcmp(list[i], list[i - 1]) != 0)
-            json_array_append_new(arr, json_string(list[i]));
-out:
-    free(list);
-    free(copy);
-    return arr;
+        if (m == 0 || strcmp(list[i], list[m - 1]) != 0)
+            list[m++] = list[i];
+    *out = list;
+    return (long)m;
 }
 
-/* Keep search_token_df in step (a planning hint: a failure is logged, not returned). */
-static void df_apply(struct db_conn *db, const char *tokens, int delta)
+/*
+ * Move search_token_df from the tokens of the old text to those of the new one (either may be
+ * NULL): -1 for tokens that left, +1 for tokens that came, one statement with the net deltas
+ * in token order.
+ */
+static enum status df_move(struct db_conn *db, const char *old_tokens, const char *new_tokens)
 {
-    json_t *arr = distinct_tokens(tokens);
-    char *text = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
-    if (!text || db_search_df_apply(db, "board", text, delta) != STATUS_OK)
-        log_warn("boards.df", "search token frequencies not updated (delta %d)", delta);
+    enum status st = STATUS_INTERNAL;
+    char *a = strdup(old_tokens ? old_tokens : ""), *b = strdup(new_tokens ? new_tokens : "");
+    char **olds = NULL, **news = NULL;
+    json_t *deltas = json_array();
+    char *text = NULL;
+    long na = a ? distinct_tokens(a, &olds) : -1;
+    long nb = b ? distinct_tokens(b, &news) : -1;
+    if (na < 0 || nb < 0 || !deltas)
+        goto out;
+    for (long i = 0, j = 0; i < na || j < nb;) {
+        int c = i >= na ? 1 : j >= nb ? -1 : strcmp(olds[i], news[j]);
+        if (c == 0) {
+            i++;
+            j++;
+        } else if (c < 0) {
+            json_array_append_new(deltas, json_pack("[s,i]", olds[i++], -1));
+        } else {
+            json_array_append_new(deltas, json_pack("[s,i]", news[j++], 1));
+        }
+    }
+    if (json_array_size(deltas) == 0) {
+        st = STATUS_OK;
+        goto out;
+    }
+    text = json_dumps(deltas, JSON_COMPACT);
+    st = text ? db_search_df_apply(db, "board", text) : STATUS_INTERNAL;
+out:
     free(text);
-    json_decref(arr);
+    json_decref(deltas);
+    free(olds);
+    free(news);
+    free(a);
+    free(b);
+    return st;
 }
 
 /* Index tokens of title + content; NULL (logged) if they cannot be made. Caller frees. */
@@ -245,8 +275,10 @@ enum status h_boards_create(struct http_req *req, struct http_resp *resp)
     uint64_t id = 0;
     if (tokens)
         st = db_boards_insert(db, req->user_id, &b, tokens, &id);
-    if (st == STATUS_OK)
-        df_apply(db, tokens, +1);
+    /* A planning hint: a failure is logged, the post is created all the same. */
+    if (st == STATUS_OK && df_move(db, NULL, tokens) != STATUS_OK)
+        log_warn("boards.df", "search token frequencies of post %llu not counted",
+                 (unsigned long long)id);
     free(tokens);
     strbuf_free(&tb);
     strbuf_free(&cb);
@@ -321,7 +353,7 @@ static enum status own_post(struct db_conn *db, uint64_t id, uint64_t user_id,
                             struct http_resp *resp, struct db_rows **out_text)
 {
     uint64_t owner = 0;
-    enum status st = db_boards_owner(db, id, &owner, out_text);
+    enum status st = db_boards_owner(db, id, true, &owner, out_text);
     if (st == STATUS_NOT_FOUND)
         return http_resp_error(resp, st, MSG_NO_POST, NULL);
     if (st != STATUS_OK)
@@ -345,14 +377,19 @@ enum status h_boards_update(struct http_req *req, struct http_resp *resp)
     struct db_conn *db = http_req_db(req);
     if (!db)
         return STATUS_UNAVAILABLE;
-    struct db_rows *text = NULL;
-    enum status st = own_post(db, id, req->user_id, resp, &text);
-    if (st != STATUS_OK)
-        return st;
     struct strbuf tb, cb;
     strbuf_init(&tb, TOKENS_MAX);
     strbuf_init(&cb, TOKENS_MAX);
+    struct db_rows *text = NULL;
     char *old_tokens = NULL, *tokens = NULL;
+    /* The post row stays locked from reading the old text to the commit, so concurrent edits
+     * of one post adjust the token frequencies one after the other. */
+    enum status st = db_tx_begin(db);
+    if (st != STATUS_OK)
+        goto out;
+    st = own_post(db, id, req->user_id, resp, &text);
+    if (st != STATUS_OK)
+        goto out;
     st = STATUS_INTERNAL;
     if ((b.has_title && !nfc_view(&b.title, &tb)) || (b.has_content && !nfc_view(&b.content, &cb)))
         goto out;
@@ -366,11 +403,13 @@ enum status h_boards_update(struct http_req *req, struct http_resp *resp)
             goto out;
     }
     st = db_boards_update(db, id, req->user_id, &b, tokens);
-    if (st == STATUS_OK && tokens) {
-        df_apply(db, old_tokens, -1);
-        df_apply(db, tokens, +1);
-    }
+    if (st == STATUS_OK && tokens)
+        st = df_move(db, old_tokens, tokens);
+    if (st == STATUS_OK)
+        st = db_tx_commit(db);
 out:
+    if (st != STATUS_OK)
+        db_tx_rollback(db);
     free(old_tokens);
     free(tokens);
     strbuf_free(&tb);
@@ -388,20 +427,25 @@ enum status h_boards_delete(struct http_req *req, struct http_resp *resp)
     if (!db)
         return STATUS_UNAVAILABLE;
     struct db_rows *text = NULL;
-    enum status st = own_post(db, id, req->user_id, resp, &text);
+    char *tokens = NULL;
+    enum status st = db_tx_begin(db);
     if (st != STATUS_OK)
         return st;
-    st = db_boards_delete(db, id, req->user_id);
+    st = own_post(db, id, req->user_id, resp, &text);
+    if (st == STATUS_OK)
+        st = db_boards_delete(db, id, req->user_id);
     if (st == STATUS_OK) {
-        char *tokens =
-            index_tokens((struct val_str){db_rows_str(text, 0, 1), db_rows_len(text, 0, 1)},
-                         (struct val_str){db_rows_str(text, 0, 2), db_rows_len(text, 0, 2)});
-        if (tokens)
-            df_apply(db, tokens, -1);
-        free(tokens);
+        tokens = index_tokens((struct val_str){db_rows_str(text, 0, 1), db_rows_len(text, 0, 1)},
+                              (struct val_str){db_rows_str(text, 0, 2), db_rows_len(text, 0, 2)});
+        st = tokens ? df_move(db, tokens, NULL) : STATUS_INTERNAL;
     }
+    if (st == STATUS_OK)
+        st = db_tx_commit(db);
+    else
+        db_tx_rollback(db);
+    free(tokens);
     db_rows_free(text);
-    if (st == STATUS_NOT_FOUND)
+    if (st == STATUS_NOT_FOUND && !resp->json)
         return http_resp_error(resp, st, MSG_NO_POST, NULL);
     if (st != STATUS_OK)
         return st;

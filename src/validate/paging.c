@@ -33,7 +33,12 @@ static bool key_valid(const char *k, size_t n)
         if (SHAPE[i] == 'd' ? (k[i] < '0' || k[i] > '9') : k[i] != SHAPE[i])
             return false;
     }
-    return true;
+    /* A date and time that exist: an impossible key would silently end the list. */
+    int y = (k[0] - '0') * 1000 + (k[1] - '0') * 100 + (k[2] - '0') * 10 + (k[3] - '0');
+    int mo = (k[5] - '0') * 10 + (k[6] - '0'), d = (k[8] - '0') * 10 + (k[9] - '0');
+    int h = (k[11] - '0') * 10 + (k[12] - '0'), mi = (k[14] - '0') * 10 + (k[15] - '0');
+    int sec = (k[17] - '0') * 10 + (k[18] - '0');
+    return val_date_valid(y, mo, d) && h < 24 && mi < 60 && sec < 60;
 }
 
 static bool cursor_decode(const char *c, struct paging *out)

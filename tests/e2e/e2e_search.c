@@ -896,12 +896,8 @@ static void total_counts_matches_and_pages_are_consistent(void **state)
 }
 
 /*
- * KNOWN SERVER BUG: a page past the last one reports the skipped rows as the total.
- *   GET /api/boards/search?words=떡볶이%20<marker>&page=10&elements=10  (one matching post)
- *   expected: 200, items [], totalElements 1, totalPages 1
- *   actual:   200, items [], totalElements 90, totalPages 9 (page=1000 gives 9990 / 999)
- * db_boards_search() raises the count to `offset + rows on this page` ("rows committed
- * between the two statements"), which past the end is the offset itself.
+ * A page past the last one is empty and keeps the real total (the skipped rows are not counted
+ * as matches).
  */
 static void a_page_past_the_end_is_empty_and_keeps_the_total(void **state)
 {
@@ -1170,18 +1166,10 @@ static char *long_text(const char *head, const char *marker, size_t chars)
 }
 
 /*
- * KNOWN SERVER BUG: simultaneous edits of one post make OTHER posts unfindable.
- *   posts P and Q both contain the word W (and the marker M);
- *   8 simultaneous PATCH /api/boards/P {"content": "바뀐 내용 <i> M ..."} (all 200; P loses W);
- *   GET /api/boards/search?words=W%20M
- *   expected: 200 with Q (it still contains W, nobody touched it)
- *   actual:   200, totalElements 0 (a Python client with 2 simultaneous PATCHes reproduced it
- *             every time; this C client needs the long texts and a few rounds)
- * h_boards_update() reads the old text before its UPDATE, then applies "-1 for every old token,
- * +1 for every new one" to search_token_df; each concurrent PATCH subtracts the same old tokens,
- * so df(W) drops from 2 to 0 (GREATEST(..., 0)), and the planner answers "no post has W"
- * (plan_tokens: best == 0 -> none) without asking MATCH. Sequential edits are fine. The test
- * tries up to ROUNDS fresh pairs of posts and fails at the first pair that shows the bug.
+ * Simultaneous edits of one post must not make OTHER posts unfindable: posts P and Q both
+ * contain W; 8 simultaneous PATCHes remove W from P; a search for W still finds Q. (Each edit
+ * moves search_token_df from the old to the new tokens while the post row is locked, so
+ * concurrent edits cannot subtract the same old tokens twice.) Tries up to ROUNDS fresh pairs.
  */
 static void simultaneous_edits_of_one_post_keep_other_posts_findable(void **state)
 {

@@ -222,6 +222,11 @@ static void cursor_round_trips_and_rejects_garbage(void **state)
     assert_false(paging_cursor_encode("2026-11-28 10:30:38", 1, c));
     assert_false(paging_cursor_encode("2026-11-28 10:30:38.28800' OR 1=1", 1, c));
     assert_false(paging_cursor_encode(NULL, 1, c));
+    /* well-shaped but impossible dates and times */
+    assert_false(paging_cursor_encode("2024-13-01 00:00:00.000000", 1, c));
+    assert_false(paging_cursor_encode("2023-02-29 00:00:00.000000", 1, c));
+    assert_false(paging_cursor_encode("2024-02-28 24:00:00.000000", 1, c));
+    assert_true(paging_cursor_encode("2024-02-29 23:59:59.999999", 1, c));
     const char *garbage[] = {"", "!!!", "MjAyNi0xMS0yOCAxMDozMDozOC4yODgwMDB8",
                              /* "x' OR 1=1 --|1" */ "eCcgT1IgMT0xIC0tfDE",
                              /* "2026-11-28 10:30:38.288000|0" */
