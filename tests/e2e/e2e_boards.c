@@ -12,7 +12,6 @@
 #include "e2e_client.h"
 
 #include <curl/curl.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -25,64 +24,9 @@
 
 #include <cmocka.h>
 
-#define PASSWORD  "Secret-pass-1"
-#define TOKEN_MAX 2048
-#define MISSING   "999999999999" /* an id no post or comment has */
+#define MISSING "999999999999" /* an id no post or comment has */
 
 /* ---- small helpers ------------------------------------------------------------------------ */
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static json_t *item_of(const struct e2e_resp *r)
-{
-    return json_object_get(r->json, "item");
-}
-
-static const char *str_at(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
-static json_int_t int_at(const json_t *o, const char *key)
-{
-    const json_t *v = json_object_get(o, key);
-    assert_true(json_is_integer(v));
-    return json_integer_value(v);
-}
-
-static void expect_status(const struct e2e_resp *r, long status, const char *what)
-{
-    if (r->status != status)
-        fprintf(stderr, "%s: expected %ld, got %ld: %s\n", what, status, r->status,
-                r->body ? r->body : "(no body)");
-    assert_int_equal(r->status, status);
-}
-
-/* An error envelope with `status` whose `errors` names `field` (among others). */
-static void expect_field_error(const struct e2e_resp *r, long status, const char *field,
-                               const char *what)
-{
-    expect_status(r, status, what);
-    e2e_assert_error(r, status);
-    json_t *errors = json_object_get(r->json, "errors");
-    bool seen = false;
-    size_t i;
-    json_t *e;
-    json_array_foreach(errors, i, e)
-    {
-        const char *f = str_at(e, "field");
-        const char *m = str_at(e, "message");
-        if (f && strcmp(f, field) == 0 && m && *m)
-            seen = true;
-    }
-    if (!seen)
-        fprintf(stderr, "%s: no error for field '%s': %s\n", what, field, r->body);
-    assert_true(seen);
-}
 
 static void req_get(const char *path, const char *token, struct e2e_resp *out)
 {
@@ -109,28 +53,10 @@ static void expect_call(const char *method, const char *path, const char *token,
     req_json(method, path, token, body, &r);
     char what[256];
     snprintf(what, sizeof what, "%s %s", method, path);
-    expect_status(&r, status, what);
+    e2e_expect_status(&r, status, what);
     if (status >= 400)
         e2e_assert_error(&r, status);
     e2e_resp_free(&r);
-}
-
-/* "YYYY-MM-DDTHH:MM:SSZ" -> seconds since the epoch, or -1. */
-static long long parse_instant(const char *s)
-{
-    if (!s || strlen(s) != 20)
-        return -1;
-    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
-    for (size_t i = 0; i < 20; i++) {
-        if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
-            return -1;
-    }
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    const char *end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (!end || *end)
-        return -1;
-    return (long long)timegm(&tm);
 }
 
 /* `n` copies of `unit` (heap; caller frees). */
@@ -143,46 +69,6 @@ static char *repeat(const char *unit, size_t n)
         memcpy(s + i * ul, unit, ul);
     s[ul * n] = '\0';
     return s;
-}
-
-/* ---- users -------------------------------------------------------------------------------- */
-
-struct user {
-    uint64_t id;
-    char email[96];
-    char nickname[32];
-    char token[TOKEN_MAX];
-};
-
-/* Sign up a fresh user and log it in (SPEC §4: sign-up 201, login 200 with jwtToken). */
-static void new_user(struct user *u)
-{
-    memset(u, 0, sizeof *u);
-    const char *uq = e2e_unique();
-    snprintf(u->email, sizeof u->email, "b%s@example.com", uq);
-    snprintf(u->nickname, sizeof u->nickname, "b%s", uq);
-    assert_true(strlen(u->nickname) <= 20);
-    json_t *b =
-        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:s,s:s,s:s}", "email", u->email,
-                  "password", PASSWORD, "firstName", "길동", "lastName", "홍", "nickname",
-                  u->nickname, "phoneNumber", "010-1234-5678", "gender", "FEMALE", "birthYear",
-                  1992, "birthMonth", 7, "birthDate", 21, "zipCode", "06035", "mainAddress",
-                  "서울특별시 강남구 테헤란로 1", "detailAddress", "101동 1001호");
-    struct e2e_resp r;
-    req_jsonv("POST", "/api/users/sign-up", NULL, b, &r);
-    json_decref(b);
-    expect_status(&r, 201, "sign-up");
-    u->id = (uint64_t)int_at(item_of(&r), "id");
-    e2e_resp_free(&r);
-    json_t *l = json_pack("{s:s,s:s}", "email", u->email, "password", PASSWORD);
-    req_jsonv("POST", "/api/users/login", NULL, l, &r);
-    json_decref(l);
-    expect_status(&r, 200, "login");
-    const char *t = str_at(item_of(&r), "jwtToken");
-    assert_non_null(t);
-    assert_true(strlen(t) < sizeof u->token);
-    snprintf(u->token, sizeof u->token, "%s", t);
-    e2e_resp_free(&r);
 }
 
 /* ---- posts and comments ------------------------------------------------------------------- */
@@ -212,16 +98,16 @@ static bool valid_category(const char *c)
 static void assert_post_shape(const json_t *p)
 {
     assert_true(json_is_object(p));
-    assert_true(int_at(p, "id") > 0);
-    assert_true(int_at(p, "userId") > 0);
-    assert_non_null(str_at(p, "authorName"));
-    assert_true(valid_category(str_at(p, "category")));
-    assert_non_null(str_at(p, "title"));
-    assert_non_null(str_at(p, "content"));
-    assert_true(int_at(p, "views") >= 0);
-    assert_true(int_at(p, "commentCount") >= 0);
-    long long c = parse_instant(str_at(p, "createdAt"));
-    long long u = parse_instant(str_at(p, "updatedAt"));
+    assert_true(e2e_int_at(p, "id") > 0);
+    assert_true(e2e_int_at(p, "userId") > 0);
+    assert_non_null(e2e_str_at(p, "authorName"));
+    assert_true(valid_category(e2e_str_at(p, "category")));
+    assert_non_null(e2e_str_at(p, "title"));
+    assert_non_null(e2e_str_at(p, "content"));
+    assert_true(e2e_int_at(p, "views") >= 0);
+    assert_true(e2e_int_at(p, "commentCount") >= 0);
+    long long c = e2e_parse_instant(e2e_str_at(p, "createdAt"));
+    long long u = e2e_parse_instant(e2e_str_at(p, "updatedAt"));
     assert_true(c > 0);
     assert_true(u >= c);
 }
@@ -230,38 +116,31 @@ static void assert_post_shape(const json_t *p)
 static void assert_comment_shape(const json_t *c)
 {
     assert_true(json_is_object(c));
-    assert_true(int_at(c, "id") > 0);
-    assert_true(int_at(c, "boardId") > 0);
-    assert_true(int_at(c, "userId") > 0);
-    assert_non_null(str_at(c, "authorName"));
-    assert_non_null(str_at(c, "content"));
-    assert_true(parse_instant(str_at(c, "createdAt")) > 0);
-    assert_true(parse_instant(str_at(c, "updatedAt")) > 0);
+    assert_true(e2e_int_at(c, "id") > 0);
+    assert_true(e2e_int_at(c, "boardId") > 0);
+    assert_true(e2e_int_at(c, "userId") > 0);
+    assert_non_null(e2e_str_at(c, "authorName"));
+    assert_non_null(e2e_str_at(c, "content"));
+    assert_true(e2e_parse_instant(e2e_str_at(c, "createdAt")) > 0);
+    assert_true(e2e_parse_instant(e2e_str_at(c, "updatedAt")) > 0);
 }
 
 /* POST /api/boards (201 expected); the post is a new reference. */
-static json_t *create_post(const struct user *u, const char *category, const char *title,
+static json_t *create_post(const struct e2e_user *u, const char *category, const char *title,
                            const char *content)
 {
-    json_t *b =
-        json_pack("{s:s,s:s,s:s}", "category", category, "title", title, "content", content);
-    struct e2e_resp r;
-    req_jsonv("POST", "/api/boards", u->token, b, &r);
-    json_decref(b);
-    expect_status(&r, 201, "POST /api/boards");
-    json_t *p = json_incref(item_of(&r));
-    e2e_resp_free(&r);
+    json_t *p = e2e_create_post(u->token, category, title, content);
     assert_post_shape(p);
     return p;
 }
 
 /* A post with a unique title; returns its id. */
-static uint64_t quick_post(const struct user *u, const char *category)
+static uint64_t quick_post(const struct e2e_user *u, const char *category)
 {
     char title[96];
     snprintf(title, sizeof title, "게시글 %s", e2e_unique());
     json_t *p = create_post(u, category, title, "내용입니다.");
-    uint64_t id = (uint64_t)int_at(p, "id");
+    uint64_t id = (uint64_t)e2e_int_at(p, "id");
     json_decref(p);
     return id;
 }
@@ -271,9 +150,9 @@ static json_t *get_item(const char *path, const char *token)
 {
     struct e2e_resp r;
     req_get(path, token, &r);
-    expect_status(&r, 200, path);
+    e2e_expect_status(&r, 200, path);
     assert_true(json_is_true(json_object_get(r.json, "success")));
-    json_t *it = json_incref(item_of(&r));
+    json_t *it = json_incref(e2e_item_of(&r));
     e2e_resp_free(&r);
     assert_non_null(it);
     return it;
@@ -284,32 +163,27 @@ static json_t *get_page(const char *path, const char *token)
 {
     struct e2e_resp r;
     req_get(path, token, &r);
-    expect_status(&r, 200, path);
+    e2e_expect_status(&r, 200, path);
     json_t *b = json_incref(r.json);
     e2e_resp_free(&r);
     assert_non_null(b);
     assert_true(json_is_true(json_object_get(b, "success")));
     json_t *items = json_object_get(b, "items");
     assert_true(json_is_array(items));
-    assert_int_equal(int_at(b, "numOfItems"), (json_int_t)json_array_size(items));
-    assert_true(int_at(b, "totalElements") >= 0);
-    assert_true(int_at(b, "totalPages") >= 0);
-    assert_true(int_at(b, "page") >= 1);
+    assert_int_equal(e2e_int_at(b, "numOfItems"), (json_int_t)json_array_size(items));
+    assert_true(e2e_int_at(b, "totalElements") >= 0);
+    assert_true(e2e_int_at(b, "totalPages") >= 0);
+    assert_true(e2e_int_at(b, "page") >= 1);
     return b;
-}
-
-static json_t *items_of(const json_t *page)
-{
-    return json_object_get(page, "items");
 }
 
 static uint64_t id_at(const json_t *items, size_t i)
 {
-    return (uint64_t)int_at(json_array_get(items, i), "id");
+    return (uint64_t)e2e_int_at(json_array_get(items, i), "id");
 }
 
 /* POST a comment (201 expected); returns its id. */
-static uint64_t create_comment(const struct user *u, uint64_t board, const char *content)
+static uint64_t create_comment(const struct e2e_user *u, uint64_t board, const char *content)
 {
     char path[96];
     comments_path(path, sizeof path, board);
@@ -317,8 +191,8 @@ static uint64_t create_comment(const struct user *u, uint64_t board, const char 
     struct e2e_resp r;
     req_jsonv("POST", path, u->token, b, &r);
     json_decref(b);
-    expect_status(&r, 201, "POST comment");
-    uint64_t id = (uint64_t)int_at(item_of(&r), "id");
+    e2e_expect_status(&r, 201, "POST comment");
+    uint64_t id = (uint64_t)e2e_int_at(e2e_item_of(&r), "id");
     e2e_resp_free(&r);
     return id;
 }
@@ -329,7 +203,7 @@ static json_int_t comment_count_of(uint64_t board)
     char path[64];
     post_path(path, sizeof path, board);
     json_t *p = get_item(path, NULL);
-    json_int_t n = int_at(p, "commentCount");
+    json_int_t n = e2e_int_at(p, "commentCount");
     /* The detail lists the visible comments: they must agree with the counter. */
     json_t *comments = json_object_get(p, "comments");
     assert_true(json_is_array(comments));
@@ -351,9 +225,9 @@ static size_t visible_comments(uint64_t board)
     for (int page = 1; page < 100; page++) {
         snprintf(path, sizeof path, "%s?page=%d&elements=100", base, page);
         json_t *b = get_page(path, NULL);
-        size_t n = json_array_size(items_of(b));
+        size_t n = json_array_size(e2e_items_of(b));
         if (total < 0)
-            total = int_at(b, "totalElements");
+            total = e2e_int_at(b, "totalElements");
         json_decref(b);
         seen += n;
         if (n < 100)
@@ -383,7 +257,7 @@ static size_t walk_cursor(const char *path, const char *token, int elements, uin
         else
             snprintf(url, sizeof url, "%s%selements=%d", path, sep, elements);
         json_t *b = get_page(url, token);
-        json_t *items = items_of(b);
+        json_t *items = e2e_items_of(b);
         assert_true(json_array_size(items) <= (size_t)elements);
         for (size_t i = 0; i < json_array_size(items); i++) {
             assert_true(n < cap);
@@ -432,73 +306,16 @@ static void assert_no_duplicates(const uint64_t *ids, size_t n)
         }
 }
 
-/* ---- concurrency -------------------------------------------------------------------------- */
-
-struct racer {
-    pthread_barrier_t *start;
-    const char *method;
-    const char *path;
-    const char *token; /* may be NULL */
-    const char *body;  /* may be NULL */
-    long status;
-    json_int_t id; /* item.id of the answer, 0 if none */
-};
-
-static void *race_run(void *arg)
-{
-    struct racer *rc = arg;
-    char auth[TOKEN_MAX + 64];
-    const char *hdrs[2] = {NULL, NULL};
-    if (rc->token) {
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", rc->token);
-        hdrs[0] = auth;
-    }
-    pthread_barrier_wait(rc->start);
-    struct e2e_resp r;
-    rc->status = -1;
-    if (e2e_request(e2e_base(), rc->method, rc->path, hdrs, rc->body ? "application/json" : NULL,
-                    rc->body, SIZE_MAX, &r) == 0) {
-        rc->status = r.status;
-        rc->id = json_integer_value(json_object_get(item_of(&r), "id"));
-        e2e_resp_free(&r);
-    }
-    return NULL;
-}
-
-/* Send the same request from n threads released at once (each its own curl handle). */
-static void race(const char *method, const char *path, const char *token, const char *body,
-                 struct racer *out, int n)
-{
-    pthread_barrier_t start;
-    pthread_t th[64];
-    assert_true(n <= 64);
-    assert_int_equal(pthread_barrier_init(&start, NULL, (unsigned)n), 0);
-    for (int i = 0; i < n; i++)
-        out[i] = (struct racer){
-            .start = &start, .method = method, .path = path, .token = token, .body = body};
-    for (int i = 0; i < n; i++)
-        assert_int_equal(pthread_create(&th[i], NULL, race_run, &out[i]), 0);
-    for (int i = 0; i < n; i++)
-        pthread_join(th[i], NULL);
-    pthread_barrier_destroy(&start);
-}
-
-static int count_status(const struct racer *rs, int n, long status)
-{
-    int c = 0;
-    for (int i = 0; i < n; i++)
-        c += rs[i].status == status;
-    return c;
-}
+/* ---- users ------------------------------------------------------------------------------- */
 
 /* Users shared by tests that need no isolation of their own. */
-static struct user g_alice, g_bob;
+static struct e2e_user g_alice, g_bob;
 
 static int setup_users(void **state)
 {
     (void)state;
-    new_user(&g_alice);
-    new_user(&g_bob);
+    e2e_new_user("b", &g_alice);
+    e2e_new_user("b", &g_bob);
     return 0;
 }
 
@@ -515,24 +332,24 @@ static void create_post_is_201_with_location_and_every_field(void **state)
     long long before = (long long)time(NULL);
     req_jsonv("POST", "/api/boards", g_alice.token, b, &r);
     json_decref(b);
-    expect_status(&r, 201, "POST /api/boards");
+    e2e_expect_status(&r, 201, "POST /api/boards");
     assert_true(json_is_true(json_object_get(r.json, "success")));
-    json_t *p = item_of(&r);
+    json_t *p = e2e_item_of(&r);
     assert_post_shape(p);
-    uint64_t id = (uint64_t)int_at(p, "id");
-    assert_int_equal(int_at(p, "userId"), (json_int_t)g_alice.id);
-    assert_string_equal(str_at(p, "authorName"), g_alice.nickname);
-    assert_string_equal(str_at(p, "category"), "RECIPE");
+    uint64_t id = (uint64_t)e2e_int_at(p, "id");
+    assert_int_equal(e2e_int_at(p, "userId"), (json_int_t)g_alice.id);
+    assert_string_equal(e2e_str_at(p, "authorName"), g_alice.nickname);
+    assert_string_equal(e2e_str_at(p, "category"), "RECIPE");
     /* the title is trimmed */
     char trimmed[96];
     snprintf(trimmed, sizeof trimmed, "%.*s", (int)(strlen(title) - 4), title + 2);
-    assert_string_equal(str_at(p, "title"), trimmed);
-    assert_string_equal(str_at(p, "content"), "김치볶음밥 만드는 법");
-    assert_int_equal(int_at(p, "views"), 0);
-    assert_int_equal(int_at(p, "commentCount"), 0);
-    long long created = parse_instant(str_at(p, "createdAt"));
+    assert_string_equal(e2e_str_at(p, "title"), trimmed);
+    assert_string_equal(e2e_str_at(p, "content"), "김치볶음밥 만드는 법");
+    assert_int_equal(e2e_int_at(p, "views"), 0);
+    assert_int_equal(e2e_int_at(p, "commentCount"), 0);
+    long long created = e2e_parse_instant(e2e_str_at(p, "createdAt"));
     assert_true(created >= before - 120 && created <= (long long)time(NULL) + 120);
-    assert_string_equal(str_at(p, "createdAt"), str_at(p, "updatedAt"));
+    assert_string_equal(e2e_str_at(p, "createdAt"), e2e_str_at(p, "updatedAt"));
 
     char loc[256], expected[64];
     assert_true(e2e_header(&r, "Location", loc, sizeof loc));
@@ -543,11 +360,11 @@ static void create_post_is_201_with_location_and_every_field(void **state)
 
     /* Location leads to the same post (the GET counts one view). */
     json_t *got = get_item(loc, NULL);
-    assert_int_equal(int_at(got, "id"), (json_int_t)id);
-    assert_string_equal(str_at(got, "title"), trimmed);
-    assert_string_equal(str_at(got, "content"), str_at(created_post, "content"));
-    assert_string_equal(str_at(got, "createdAt"), str_at(created_post, "createdAt"));
-    assert_int_equal(int_at(got, "views"), 1);
+    assert_int_equal(e2e_int_at(got, "id"), (json_int_t)id);
+    assert_string_equal(e2e_str_at(got, "title"), trimmed);
+    assert_string_equal(e2e_str_at(got, "content"), e2e_str_at(created_post, "content"));
+    assert_string_equal(e2e_str_at(got, "createdAt"), e2e_str_at(created_post, "createdAt"));
+    assert_int_equal(e2e_int_at(got, "views"), 1);
     json_decref(got);
     json_decref(created_post);
 }
@@ -555,11 +372,11 @@ static void create_post_is_201_with_location_and_every_field(void **state)
 static void author_name_follows_the_authors_current_nickname(void **state)
 {
     (void)state;
-    struct user u;
-    new_user(&u);
+    struct e2e_user u;
+    e2e_new_user("b", &u);
     json_t *p = create_post(&u, "RESTAURANT", "닉네임 변경 전 글", "맛집 후기");
-    uint64_t id = (uint64_t)int_at(p, "id");
-    assert_string_equal(str_at(p, "authorName"), u.nickname);
+    uint64_t id = (uint64_t)e2e_int_at(p, "id");
+    assert_string_equal(e2e_str_at(p, "authorName"), u.nickname);
     json_decref(p);
     uint64_t cid = create_comment(&u, id, "내 글에 댓글");
     (void)cid;
@@ -571,22 +388,23 @@ static void author_name_follows_the_authors_current_nickname(void **state)
     struct e2e_resp r;
     req_jsonv("PUT", upath, u.token, b, &r);
     json_decref(b);
-    expect_status(&r, 200, "PUT /api/users/:id");
+    e2e_expect_status(&r, 200, "PUT /api/users/:id");
     e2e_resp_free(&r);
 
     char path[64];
     post_path(path, sizeof path, id);
     json_t *got = get_item(path, NULL);
-    assert_string_equal(str_at(got, "authorName"), nick);
+    assert_string_equal(e2e_str_at(got, "authorName"), nick);
     json_t *comments = json_object_get(got, "comments");
     assert_int_equal(json_array_size(comments), 1);
-    assert_string_equal(str_at(json_array_get(comments, 0), "authorName"), nick);
+    assert_string_equal(e2e_str_at(json_array_get(comments, 0), "authorName"), nick);
     json_decref(got);
 
     json_t *mine = get_page("/api/boards/my-boards", u.token);
-    assert_int_equal(json_array_size(items_of(mine)), 1);
-    assert_string_equal(str_at(json_array_get(items_of(mine), 0), "authorName"), nick);
+    assert_int_equal(json_array_size(e2e_items_of(mine)), 1);
+    assert_string_equal(e2e_str_at(json_array_get(e2e_items_of(mine), 0), "authorName"), nick);
     json_decref(mine);
+    e2e_user_free(&u);
 }
 
 /* POST /api/boards with `body` (raw text) and expect a 400 naming `field`. */
@@ -594,7 +412,7 @@ static void expect_create_400(const char *body, const char *field, const char *w
 {
     struct e2e_resp r;
     req_json("POST", "/api/boards", g_alice.token, body, &r);
-    expect_field_error(&r, 400, field, what);
+    e2e_expect_field_error(&r, 400, field, what);
     e2e_resp_free(&r);
 }
 
@@ -656,33 +474,33 @@ static void invalid_posts_are_400_naming_each_field(void **state)
     /* Every failing field is listed at once. */
     struct e2e_resp r;
     req_json("POST", "/api/boards", g_alice.token, "{}", &r);
-    expect_field_error(&r, 400, "category", "{}");
-    expect_field_error(&r, 400, "title", "{}");
-    expect_field_error(&r, 400, "content", "{}");
+    e2e_expect_field_error(&r, 400, "category", "{}");
+    e2e_expect_field_error(&r, 400, "title", "{}");
+    e2e_expect_field_error(&r, 400, "content", "{}");
     e2e_resp_free(&r);
 
     /* Not JSON, not an object, not JSON at all by Content-Type. */
     static const char *const bad[] = {"{", "[]", "\"x\"", "null", "{\"title\":}", "12"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         req_json("POST", "/api/boards", g_alice.token, bad[i], &r);
-        expect_status(&r, 400, bad[i]);
+        e2e_expect_status(&r, 400, bad[i]);
         e2e_assert_error(&r, 400);
         e2e_resp_free(&r);
     }
-    char auth[TOKEN_MAX + 64];
+    char auth[E2E_TOKEN_MAX + 64];
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", g_alice.token);
     const char *hdrs[] = {auth, NULL};
     assert_int_equal(e2e_request(e2e_base(), "POST", "/api/boards", hdrs, "text/plain",
                                  "category=RECIPE", SIZE_MAX, &r),
                      0);
-    expect_status(&r, 415, "text/plain body");
+    e2e_expect_status(&r, 415, "text/plain body");
     e2e_resp_free(&r);
 
     /* Nothing of the above was stored. */
     json_t *mine = get_page("/api/boards/my-boards?elements=100", g_alice.token);
-    json_t *items = items_of(mine);
+    json_t *items = e2e_items_of(mine);
     for (size_t i = 0; i < json_array_size(items); i++)
-        assert_string_not_equal(str_at(json_array_get(items, i), "title"), "제목");
+        assert_string_not_equal(e2e_str_at(json_array_get(items, i), "title"), "제목");
     json_decref(mine);
 }
 
@@ -693,16 +511,16 @@ static void lengths_count_characters_and_multiline_content_is_kept(void **state)
     char *t150e = repeat("\xF0\x9F\x8D\x9C", 150); /* 600 bytes of ramen emoji */
     char *c20000 = repeat("나", 20000);            /* 60000 bytes */
     json_t *p = create_post(&g_alice, "RECIPE", t150, "내용");
-    assert_string_equal(str_at(p, "title"), t150);
+    assert_string_equal(e2e_str_at(p, "title"), t150);
     json_decref(p);
     p = create_post(&g_alice, "RECIPE", t150e, "내용");
-    assert_string_equal(str_at(p, "title"), t150e);
+    assert_string_equal(e2e_str_at(p, "title"), t150e);
     json_decref(p);
     p = create_post(&g_alice, "RESTAURANT", "긴 글", c20000);
-    assert_string_equal(str_at(p, "content"), c20000);
+    assert_string_equal(e2e_str_at(p, "content"), c20000);
     json_decref(p);
     p = create_post(&g_alice, "RECIPE", "한", "짧");
-    assert_string_equal(str_at(p, "title"), "한");
+    assert_string_equal(e2e_str_at(p, "title"), "한");
     json_decref(p);
     free(t150);
     free(t150e);
@@ -710,12 +528,12 @@ static void lengths_count_characters_and_multiline_content_is_kept(void **state)
 
     static const char multi[] = "재료:\n- 밥 1공기\n- 김치 100g\r\n\n만드는 법:\n\t1. 볶는다";
     p = create_post(&g_alice, "RECIPE", "여러 줄", multi);
-    assert_string_equal(str_at(p, "content"), multi);
+    assert_string_equal(e2e_str_at(p, "content"), multi);
     char path[64];
-    post_path(path, sizeof path, (uint64_t)int_at(p, "id"));
+    post_path(path, sizeof path, (uint64_t)e2e_int_at(p, "id"));
     json_decref(p);
     json_t *got = get_item(path, NULL);
-    assert_string_equal(str_at(got, "content"), multi);
+    assert_string_equal(e2e_str_at(got, "content"), multi);
     json_decref(got);
 }
 
@@ -747,7 +565,7 @@ static void writes_without_a_valid_token_are_401(void **state)
             char what[256];
             snprintf(what, sizeof what, "%s %s %s", calls[i].method, calls[i].path,
                      k ? "(garbage token)" : "(no token)");
-            expect_status(&r, 401, what);
+            e2e_expect_status(&r, 401, what);
             e2e_assert_error(&r, 401);
             char www[256];
             assert_true(e2e_header(&r, "WWW-Authenticate", www, sizeof www));
@@ -756,9 +574,9 @@ static void writes_without_a_valid_token_are_401(void **state)
     }
     /* nothing changed */
     json_t *p = get_item(pp, NULL);
-    assert_string_not_equal(str_at(p, "title"), "hacked");
-    assert_int_equal(int_at(p, "commentCount"), 1);
-    assert_string_equal(str_at(json_array_get(json_object_get(p, "comments"), 0), "content"),
+    assert_string_not_equal(e2e_str_at(p, "title"), "hacked");
+    assert_int_equal(e2e_int_at(p, "commentCount"), 1);
+    assert_string_equal(e2e_str_at(json_array_get(json_object_get(p, "comments"), 0), "content"),
                         "댓글");
     json_decref(p);
 }
@@ -768,8 +586,8 @@ static void writes_without_a_valid_token_are_401(void **state)
 static void list_is_newest_first_and_filters_by_category(void **state)
 {
     (void)state;
-    struct user u;
-    new_user(&u);
+    struct e2e_user u;
+    e2e_new_user("b", &u);
     enum { N = 6 };
     uint64_t ids[N];
     for (int i = 0; i < N; i++)
@@ -777,25 +595,25 @@ static void list_is_newest_first_and_filters_by_category(void **state)
 
     /* The public list: newest first; my posts (the newest ones) appear in reverse order. */
     json_t *b = get_page("/api/boards?elements=100", NULL);
-    json_t *items = items_of(b);
+    json_t *items = e2e_items_of(b);
     int expect = N - 1;
     const char *prev_created = NULL;
     for (size_t i = 0; i < json_array_size(items); i++) {
         json_t *p = json_array_get(items, i);
         assert_post_shape(p);
         assert_true(json_object_get(p, "comments") == NULL);
-        const char *c = str_at(p, "createdAt");
+        const char *c = e2e_str_at(p, "createdAt");
         if (prev_created)
             assert_true(strcmp(prev_created, c) >= 0);
         prev_created = c;
-        if (expect >= 0 && (uint64_t)int_at(p, "id") == ids[expect])
+        if (expect >= 0 && (uint64_t)e2e_int_at(p, "id") == ids[expect])
             expect--;
     }
     if (expect != -1)
         fprintf(stderr, "own posts not listed newest first: %s\n", json_dumps(b, 0));
     assert_int_equal(expect, -1);
-    assert_true(int_at(b, "totalElements") >= N);
-    assert_int_equal(int_at(b, "page"), 1);
+    assert_true(e2e_int_at(b, "totalElements") >= N);
+    assert_int_equal(e2e_int_at(b, "page"), 1);
     json_decref(b);
 
     /* The category filter: only that category, mine in reverse order. */
@@ -804,12 +622,12 @@ static void list_is_newest_first_and_filters_by_category(void **state)
         char path[128];
         snprintf(path, sizeof path, "/api/boards?category=%s&elements=100", cats[c]);
         b = get_page(path, NULL);
-        items = items_of(b);
+        items = e2e_items_of(b);
         int want = N - 1 - (c == 0 ? 1 : 0); /* newest of that category */
         for (size_t i = 0; i < json_array_size(items); i++) {
             json_t *p = json_array_get(items, i);
-            assert_string_equal(str_at(p, "category"), cats[c]);
-            if (want >= 0 && (uint64_t)int_at(p, "id") == ids[want])
+            assert_string_equal(e2e_str_at(p, "category"), cats[c]);
+            if (want >= 0 && (uint64_t)e2e_int_at(p, "id") == ids[want])
                 want -= 2;
         }
         assert_true(want < 0);
@@ -823,16 +641,17 @@ static void list_is_newest_first_and_filters_by_category(void **state)
         snprintf(path, sizeof path, "/api/boards?category=%s", bad[i]);
         struct e2e_resp r;
         req_get(path, NULL, &r);
-        expect_field_error(&r, 400, "category", path);
+        e2e_expect_field_error(&r, 400, "category", path);
         e2e_resp_free(&r);
     }
+    e2e_user_free(&u);
 }
 
 static void page_and_elements_split_the_list_and_bad_values_are_400(void **state)
 {
     (void)state;
-    struct user u;
-    new_user(&u);
+    struct e2e_user u;
+    e2e_new_user("b", &u);
     enum { N = 7 };
     uint64_t ids[N];
     for (int i = 0; i < N; i++)
@@ -840,9 +659,9 @@ static void page_and_elements_split_the_list_and_bad_values_are_400(void **state
 
     /* Default page size is 10. */
     json_t *b = get_page("/api/boards/my-boards", u.token);
-    assert_int_equal(int_at(b, "totalElements"), N);
-    assert_int_equal(int_at(b, "totalPages"), 1);
-    assert_int_equal(int_at(b, "numOfItems"), N);
+    assert_int_equal(e2e_int_at(b, "totalElements"), N);
+    assert_int_equal(e2e_int_at(b, "totalPages"), 1);
+    assert_int_equal(e2e_int_at(b, "numOfItems"), N);
     json_decref(b);
 
     /* elements=3: pages of 3, 3, 1, then an empty page. */
@@ -852,13 +671,13 @@ static void page_and_elements_split_the_list_and_bad_values_are_400(void **state
         char path[128];
         snprintf(path, sizeof path, "/api/boards/my-boards?page=%d&elements=3", page);
         b = get_page(path, u.token);
-        assert_int_equal(int_at(b, "totalElements"), N);
-        assert_int_equal(int_at(b, "totalPages"), 3);
-        assert_int_equal(int_at(b, "page"), page);
+        assert_int_equal(e2e_int_at(b, "totalElements"), N);
+        assert_int_equal(e2e_int_at(b, "totalPages"), 3);
+        assert_int_equal(e2e_int_at(b, "page"), page);
         size_t want = page < 3 ? 3 : page == 3 ? 1 : 0;
-        assert_int_equal(json_array_size(items_of(b)), want);
+        assert_int_equal(json_array_size(e2e_items_of(b)), want);
         for (size_t i = 0; i < want; i++)
-            seen[n++] = id_at(items_of(b), i);
+            seen[n++] = id_at(e2e_items_of(b), i);
         json_decref(b);
     }
     assert_int_equal(n, N);
@@ -867,9 +686,9 @@ static void page_and_elements_split_the_list_and_bad_values_are_400(void **state
 
     /* The public list has the same envelope. */
     b = get_page("/api/boards?page=2&elements=1", NULL);
-    assert_int_equal(int_at(b, "page"), 2);
-    assert_int_equal(json_array_size(items_of(b)), 1);
-    assert_true(int_at(b, "totalPages") == int_at(b, "totalElements"));
+    assert_int_equal(e2e_int_at(b, "page"), 2);
+    assert_int_equal(json_array_size(e2e_items_of(b)), 1);
+    assert_true(e2e_int_at(b, "totalPages") == e2e_int_at(b, "totalElements"));
     json_decref(b);
 
     static const char *const bad[][2] = {
@@ -886,24 +705,25 @@ static void page_and_elements_split_the_list_and_bad_values_are_400(void **state
             snprintf(path, sizeof path, "%s?%s", bases[k], bad[i][0]);
             struct e2e_resp r;
             req_get(path, u.token, &r);
-            expect_field_error(&r, 400, bad[i][1], path);
+            e2e_expect_field_error(&r, 400, bad[i][1], path);
             e2e_resp_free(&r);
         }
     }
     /* The boundaries are fine. */
     b = get_page("/api/boards/my-boards?elements=100", u.token);
-    assert_int_equal(json_array_size(items_of(b)), N);
+    assert_int_equal(json_array_size(e2e_items_of(b)), N);
     json_decref(b);
     b = get_page("/api/boards?elements=1", NULL);
-    assert_int_equal(json_array_size(items_of(b)), 1);
+    assert_int_equal(json_array_size(e2e_items_of(b)), 1);
     json_decref(b);
+    e2e_user_free(&u);
 }
 
 static void cursor_walk_visits_every_post_once_and_ends_with_null(void **state)
 {
     (void)state;
-    struct user u;
-    new_user(&u);
+    struct e2e_user u;
+    e2e_new_user("b", &u);
     enum { N = 10 };
     uint64_t ids[N], got[64];
     for (int i = 0; i < N; i++)
@@ -926,7 +746,7 @@ static void cursor_walk_visits_every_post_once_and_ends_with_null(void **state)
         char path[512];
         snprintf(path, sizeof path, "/api/boards/my-boards?elements=5&cursor=%s", c);
         json_t *b2 = get_page(path, u.token);
-        assert_int_equal(json_array_size(items_of(b2)), 5);
+        assert_int_equal(json_array_size(e2e_items_of(b2)), 5);
         assert_true(json_is_null(json_object_get(b2, "nextCursor")));
         json_decref(b2);
         json_decref(b);
@@ -958,10 +778,11 @@ static void cursor_walk_visits_every_post_once_and_ends_with_null(void **state)
         assert_false(contains_id(ids, N, big[i]) && !contains_id(restaurant, nr, big[i]));
     }
     assert_int_equal(at, nr);
+    e2e_user_free(&u);
 }
 
 struct insert_ctx {
-    const struct user *u;
+    const struct e2e_user *u;
     uint64_t added[3];
 };
 
@@ -975,8 +796,8 @@ static void insert_three(void *arg)
 static void cursor_walk_is_stable_when_posts_are_inserted_meanwhile(void **state)
 {
     (void)state;
-    struct user u;
-    new_user(&u);
+    struct e2e_user u;
+    e2e_new_user("b", &u);
     enum { N = 10 };
     uint64_t ids[N], got[64];
     for (int i = 0; i < N; i++)
@@ -1013,6 +834,7 @@ static void cursor_walk_is_stable_when_posts_are_inserted_meanwhile(void **state
     assert_int_equal(at, N + 3);
     for (int i = 0; i < 3; i++)
         assert_false(contains_id(big, n, ctx2.added[i]));
+    e2e_user_free(&u);
 }
 
 static void bad_cursor_or_cursor_with_page_is_400(void **state)
@@ -1033,11 +855,11 @@ static void bad_cursor_or_cursor_with_page_is_400(void **state)
         struct e2e_resp r;
         snprintf(path, sizeof path, "%s?page=1&cursor=%s", bases[k], cur);
         req_get(path, g_alice.token, &r);
-        expect_field_error(&r, 400, "cursor", path);
+        e2e_expect_field_error(&r, 400, "cursor", path);
         e2e_resp_free(&r);
         snprintf(path, sizeof path, "%s?page=2&elements=3&cursor=%s", bases[k], cur);
         req_get(path, g_alice.token, &r);
-        expect_field_error(&r, 400, "cursor", path);
+        e2e_expect_field_error(&r, 400, "cursor", path);
         e2e_resp_free(&r);
     }
 
@@ -1067,7 +889,7 @@ static void bad_cursor_or_cursor_with_page_is_400(void **state)
             snprintf(path, sizeof path, "%s?cursor=%s", bases[k], garbage[i]);
             struct e2e_resp r;
             req_get(path, g_alice.token, &r);
-            expect_field_error(&r, 400, "cursor", path);
+            e2e_expect_field_error(&r, 400, "cursor", path);
             e2e_resp_free(&r);
         }
         /* A tampered cursor is either rejected or still a valid position: never a 5xx. */
@@ -1086,11 +908,11 @@ static void bad_cursor_or_cursor_with_page_is_400(void **state)
     snprintf(path, sizeof path, "%s?cursor=abc", cp);
     struct e2e_resp r;
     req_get(path, NULL, &r);
-    expect_field_error(&r, 400, "cursor", path);
+    e2e_expect_field_error(&r, 400, "cursor", path);
     e2e_resp_free(&r);
     snprintf(path, sizeof path, "%s?page=1&cursor=%s", cp, cur);
     req_get(path, NULL, &r);
-    expect_field_error(&r, 400, "cursor", path);
+    e2e_expect_field_error(&r, 400, "cursor", path);
     e2e_resp_free(&r);
 }
 
@@ -1129,9 +951,9 @@ static void cursor_with_an_impossible_date_is_400(void **state)
 static void my_boards_shows_only_the_callers_posts(void **state)
 {
     (void)state;
-    struct user a, b;
-    new_user(&a);
-    new_user(&b);
+    struct e2e_user a, b;
+    e2e_new_user("b", &a);
+    e2e_new_user("b", &b);
     uint64_t mine[3], theirs[2];
     for (int i = 0; i < 3; i++)
         mine[i] = quick_post(&a, i ? "RECIPE" : "RESTAURANT");
@@ -1139,31 +961,34 @@ static void my_boards_shows_only_the_callers_posts(void **state)
         theirs[i] = quick_post(&b, "RECIPE");
 
     json_t *pg = get_page("/api/boards/my-boards?elements=100", a.token);
-    assert_int_equal(int_at(pg, "totalElements"), 3);
-    json_t *items = items_of(pg);
+    assert_int_equal(e2e_int_at(pg, "totalElements"), 3);
+    json_t *items = e2e_items_of(pg);
     assert_int_equal(json_array_size(items), 3);
     for (size_t i = 0; i < 3; i++) {
         json_t *p = json_array_get(items, i);
-        assert_int_equal(int_at(p, "userId"), (json_int_t)a.id);
-        assert_string_equal(str_at(p, "authorName"), a.nickname);
+        assert_int_equal(e2e_int_at(p, "userId"), (json_int_t)a.id);
+        assert_string_equal(e2e_str_at(p, "authorName"), a.nickname);
         assert_int_equal(id_at(items, i), mine[2 - i]);
     }
     json_decref(pg);
 
     pg = get_page("/api/boards/my-boards", b.token);
-    assert_int_equal(int_at(pg, "totalElements"), 2);
-    assert_int_equal(id_at(items_of(pg), 0), theirs[1]);
-    assert_int_equal(id_at(items_of(pg), 1), theirs[0]);
+    assert_int_equal(e2e_int_at(pg, "totalElements"), 2);
+    assert_int_equal(id_at(e2e_items_of(pg), 0), theirs[1]);
+    assert_int_equal(id_at(e2e_items_of(pg), 1), theirs[0]);
     json_decref(pg);
 
     /* A new user has none: an empty page, not an error. */
-    struct user c;
-    new_user(&c);
+    struct e2e_user c;
+    e2e_new_user("b", &c);
     pg = get_page("/api/boards/my-boards", c.token);
-    assert_int_equal(int_at(pg, "totalElements"), 0);
-    assert_int_equal(json_array_size(items_of(pg)), 0);
+    assert_int_equal(e2e_int_at(pg, "totalElements"), 0);
+    assert_int_equal(json_array_size(e2e_items_of(pg)), 0);
     assert_true(json_is_null(json_object_get(pg, "nextCursor")));
     json_decref(pg);
+    e2e_user_free(&a);
+    e2e_user_free(&b);
+    e2e_user_free(&c);
 }
 
 /* ---- 3. detail and views ------------------------------------------------------------------ */
@@ -1172,7 +997,7 @@ static void detail_routes_return_comments_and_count_each_view_once(void **state)
 {
     (void)state;
     json_t *p = create_post(&g_alice, "RESTAURANT", "조회수 테스트", "내용");
-    uint64_t id = (uint64_t)int_at(p, "id");
+    uint64_t id = (uint64_t)e2e_int_at(p, "id");
     json_decref(p);
     uint64_t c1 = create_comment(&g_bob, id, "첫 댓글");
     uint64_t c2 = create_comment(&g_alice, id, "두 번째 댓글");
@@ -1183,26 +1008,26 @@ static void detail_routes_return_comments_and_count_each_view_once(void **state)
     for (int i = 1; i <= 6; i++) {
         json_t *got = get_item(i % 2 ? a : d, i == 3 ? g_bob.token : NULL);
         assert_post_shape(got);
-        assert_int_equal(int_at(got, "id"), (json_int_t)id);
-        assert_int_equal(int_at(got, "views"), i); /* this GET included */
-        assert_int_equal(int_at(got, "commentCount"), 2);
+        assert_int_equal(e2e_int_at(got, "id"), (json_int_t)id);
+        assert_int_equal(e2e_int_at(got, "views"), i); /* this GET included */
+        assert_int_equal(e2e_int_at(got, "commentCount"), 2);
         json_t *comments = json_object_get(got, "comments");
         assert_int_equal(json_array_size(comments), 2);
         assert_comment_shape(json_array_get(comments, 0));
         assert_int_equal(id_at(comments, 0), c1); /* oldest first */
         assert_int_equal(id_at(comments, 1), c2);
-        assert_string_equal(str_at(json_array_get(comments, 0), "content"), "첫 댓글");
-        assert_string_equal(str_at(json_array_get(comments, 0), "authorName"), g_bob.nickname);
-        assert_int_equal(int_at(json_array_get(comments, 0), "userId"), (json_int_t)g_bob.id);
+        assert_string_equal(e2e_str_at(json_array_get(comments, 0), "content"), "첫 댓글");
+        assert_string_equal(e2e_str_at(json_array_get(comments, 0), "authorName"), g_bob.nickname);
+        assert_int_equal(e2e_int_at(json_array_get(comments, 0), "userId"), (json_int_t)g_bob.id);
         json_decref(got);
     }
     /* Lists and the comment list show the count without counting a view. */
     json_t *mine = get_page("/api/boards/my-boards?elements=100", g_alice.token);
-    json_t *items = items_of(mine);
+    json_t *items = e2e_items_of(mine);
     bool found = false;
     for (size_t i = 0; i < json_array_size(items); i++)
         if (id_at(items, i) == id) {
-            assert_int_equal(int_at(json_array_get(items, i), "views"), 6);
+            assert_int_equal(e2e_int_at(json_array_get(items, i), "views"), 6);
             found = true;
         }
     assert_true(found);
@@ -1212,7 +1037,7 @@ static void detail_routes_return_comments_and_count_each_view_once(void **state)
     json_t *cl = get_page(cp, NULL);
     json_decref(cl);
     json_t *got = get_item(a, NULL);
-    assert_int_equal(int_at(got, "views"), 7);
+    assert_int_equal(e2e_int_at(got, "views"), 7);
     json_decref(got);
 
     /* Unknown posts are 404 on both routes. */
@@ -1226,43 +1051,43 @@ static void parallel_views_add_exactly_one_each_and_leave_updated_at(void **stat
 {
     (void)state;
     json_t *p = create_post(&g_alice, "RECIPE", "동시 조회", "내용");
-    uint64_t id = (uint64_t)int_at(p, "id");
+    uint64_t id = (uint64_t)e2e_int_at(p, "id");
     char updated[32];
-    snprintf(updated, sizeof updated, "%s", str_at(p, "updatedAt"));
+    snprintf(updated, sizeof updated, "%s", e2e_str_at(p, "updatedAt"));
     json_decref(p);
     /* updatedAt has second resolution: let the clock move past it first. */
-    sleep_ms(1200);
+    e2e_sleep_ms(1200);
 
     enum { N = 20 };
     char a[64], d[80];
     post_path(a, sizeof a, id);
     snprintf(d, sizeof d, "/api/boards/detail/%llu", (unsigned long long)id);
-    struct racer rs[N];
-    race("GET", a, NULL, NULL, rs, N / 2);
-    race("GET", d, NULL, NULL, rs + N / 2, N / 2);
-    assert_int_equal(count_status(rs, N, 200), N);
+    struct e2e_racer rs[N];
+    e2e_race_same("GET", a, NULL, NULL, rs, N / 2);
+    e2e_race_same("GET", d, NULL, NULL, rs + N / 2, N / 2);
+    assert_int_equal(e2e_count_status(rs, N, 200), N);
 
     json_t *mine = get_page("/api/boards/my-boards?elements=100", g_alice.token);
-    json_t *items = items_of(mine);
+    json_t *items = e2e_items_of(mine);
     bool found = false;
     for (size_t i = 0; i < json_array_size(items); i++) {
         json_t *it = json_array_get(items, i);
-        if ((uint64_t)int_at(it, "id") != id)
+        if ((uint64_t)e2e_int_at(it, "id") != id)
             continue;
         found = true;
-        assert_int_equal(int_at(it, "views"), N);
-        assert_string_equal(str_at(it, "updatedAt"), updated);
+        assert_int_equal(e2e_int_at(it, "views"), N);
+        assert_string_equal(e2e_str_at(it, "updatedAt"), updated);
     }
     assert_true(found);
     json_decref(mine);
 
     /* All twenty at once on one route too. */
-    struct racer rs2[N];
-    race("GET", a, NULL, NULL, rs2, N);
-    assert_int_equal(count_status(rs2, N, 200), N);
+    struct e2e_racer rs2[N];
+    e2e_race_same("GET", a, NULL, NULL, rs2, N);
+    assert_int_equal(e2e_count_status(rs2, N, 200), N);
     json_t *got = get_item(a, NULL);
-    assert_int_equal(int_at(got, "views"), 2 * N + 1);
-    assert_string_equal(str_at(got, "updatedAt"), updated);
+    assert_int_equal(e2e_int_at(got, "views"), 2 * N + 1);
+    assert_string_equal(e2e_str_at(got, "updatedAt"), updated);
     json_decref(got);
 }
 
@@ -1272,53 +1097,53 @@ static void patch_by_the_author_changes_only_the_given_fields(void **state)
 {
     (void)state;
     json_t *p = create_post(&g_alice, "RECIPE", "원래 제목", "원래 내용");
-    uint64_t id = (uint64_t)int_at(p, "id");
+    uint64_t id = (uint64_t)e2e_int_at(p, "id");
     char created[32];
-    snprintf(created, sizeof created, "%s", str_at(p, "createdAt"));
+    snprintf(created, sizeof created, "%s", e2e_str_at(p, "createdAt"));
     json_decref(p);
     char path[64];
     post_path(path, sizeof path, id);
-    sleep_ms(1100);
+    e2e_sleep_ms(1100);
 
     struct e2e_resp r;
     req_json("PATCH", path, g_alice.token, "{\"title\":\"  새 제목  \"}", &r);
-    expect_status(&r, 200, "PATCH title");
-    json_t *it = item_of(&r);
+    e2e_expect_status(&r, 200, "PATCH title");
+    json_t *it = e2e_item_of(&r);
     assert_post_shape(it);
-    assert_string_equal(str_at(it, "title"), "새 제목");
-    assert_string_equal(str_at(it, "content"), "원래 내용");
-    assert_string_equal(str_at(it, "category"), "RECIPE");
-    assert_string_equal(str_at(it, "createdAt"), created);
-    assert_true(parse_instant(str_at(it, "updatedAt")) > parse_instant(created));
-    assert_int_equal(int_at(it, "userId"), (json_int_t)g_alice.id);
+    assert_string_equal(e2e_str_at(it, "title"), "새 제목");
+    assert_string_equal(e2e_str_at(it, "content"), "원래 내용");
+    assert_string_equal(e2e_str_at(it, "category"), "RECIPE");
+    assert_string_equal(e2e_str_at(it, "createdAt"), created);
+    assert_true(e2e_parse_instant(e2e_str_at(it, "updatedAt")) > e2e_parse_instant(created));
+    assert_int_equal(e2e_int_at(it, "userId"), (json_int_t)g_alice.id);
     e2e_resp_free(&r);
 
     req_json("PATCH", path, g_alice.token, "{\"category\":\"RESTAURANT\"}", &r);
-    expect_status(&r, 200, "PATCH category");
-    assert_string_equal(str_at(item_of(&r), "category"), "RESTAURANT");
-    assert_string_equal(str_at(item_of(&r), "title"), "새 제목");
+    e2e_expect_status(&r, 200, "PATCH category");
+    assert_string_equal(e2e_str_at(e2e_item_of(&r), "category"), "RESTAURANT");
+    assert_string_equal(e2e_str_at(e2e_item_of(&r), "title"), "새 제목");
     e2e_resp_free(&r);
 
     req_json("PATCH", path, g_alice.token, "{\"content\":\"새 내용\\n둘째 줄\",\"extra\":1}", &r);
-    expect_status(&r, 200, "PATCH content");
-    assert_string_equal(str_at(item_of(&r), "content"), "새 내용\n둘째 줄");
-    assert_string_equal(str_at(item_of(&r), "title"), "새 제목");
-    assert_string_equal(str_at(item_of(&r), "category"), "RESTAURANT");
+    e2e_expect_status(&r, 200, "PATCH content");
+    assert_string_equal(e2e_str_at(e2e_item_of(&r), "content"), "새 내용\n둘째 줄");
+    assert_string_equal(e2e_str_at(e2e_item_of(&r), "title"), "새 제목");
+    assert_string_equal(e2e_str_at(e2e_item_of(&r), "category"), "RESTAURANT");
     e2e_resp_free(&r);
 
     json_t *got = get_item(path, NULL);
-    assert_string_equal(str_at(got, "title"), "새 제목");
-    assert_string_equal(str_at(got, "content"), "새 내용\n둘째 줄");
-    assert_string_equal(str_at(got, "category"), "RESTAURANT");
+    assert_string_equal(e2e_str_at(got, "title"), "새 제목");
+    assert_string_equal(e2e_str_at(got, "content"), "새 내용\n둘째 줄");
+    assert_string_equal(e2e_str_at(got, "category"), "RESTAURANT");
     json_decref(got);
 
     /* All three at once. */
     req_json("PATCH", path, g_alice.token,
              "{\"category\":\"RECIPE\",\"title\":\"셋 다\",\"content\":\"모두 바꿈\"}", &r);
-    expect_status(&r, 200, "PATCH all");
-    assert_string_equal(str_at(item_of(&r), "category"), "RECIPE");
-    assert_string_equal(str_at(item_of(&r), "title"), "셋 다");
-    assert_string_equal(str_at(item_of(&r), "content"), "모두 바꿈");
+    e2e_expect_status(&r, 200, "PATCH all");
+    assert_string_equal(e2e_str_at(e2e_item_of(&r), "category"), "RECIPE");
+    assert_string_equal(e2e_str_at(e2e_item_of(&r), "title"), "셋 다");
+    assert_string_equal(e2e_str_at(e2e_item_of(&r), "content"), "모두 바꿈");
     e2e_resp_free(&r);
 }
 
@@ -1326,14 +1151,14 @@ static void patch_by_another_is_403_missing_is_404_and_empty_or_invalid_is_400(v
 {
     (void)state;
     json_t *p = create_post(&g_alice, "RECIPE", "남의 글", "내용");
-    uint64_t id = (uint64_t)int_at(p, "id");
+    uint64_t id = (uint64_t)e2e_int_at(p, "id");
     json_decref(p);
     char path[64];
     post_path(path, sizeof path, id);
 
     struct e2e_resp r;
     req_json("PATCH", path, g_bob.token, "{\"title\":\"탈취\"}", &r);
-    expect_status(&r, 403, "PATCH by another");
+    e2e_expect_status(&r, 403, "PATCH by another");
     e2e_assert_error(&r, 403);
     e2e_resp_free(&r);
 
@@ -1353,9 +1178,9 @@ static void patch_by_another_is_403_missing_is_404_and_empty_or_invalid_is_400(v
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         req_json("PATCH", path, g_alice.token, bad[i][0], &r);
         if (bad[i][1])
-            expect_field_error(&r, 400, bad[i][1], bad[i][0]);
+            e2e_expect_field_error(&r, 400, bad[i][1], bad[i][0]);
         else {
-            expect_status(&r, 400, bad[i][0]);
+            e2e_expect_status(&r, 400, bad[i][0]);
             e2e_assert_error(&r, 400);
         }
         e2e_resp_free(&r);
@@ -1365,18 +1190,18 @@ static void patch_by_another_is_403_missing_is_404_and_empty_or_invalid_is_400(v
     req_jsonv("PATCH", path, g_alice.token, b, &r);
     json_decref(b);
     free(t151);
-    expect_field_error(&r, 400, "title", "151-char title");
+    e2e_expect_field_error(&r, 400, "title", "151-char title");
     e2e_resp_free(&r);
     /* a body-less PATCH is not an update either */
     req_json("PATCH", path, g_alice.token, NULL, &r);
-    expect_status(&r, 400, "PATCH without a body");
+    e2e_expect_status(&r, 400, "PATCH without a body");
     e2e_resp_free(&r);
 
     /* Nothing changed. */
     json_t *got = get_item(path, NULL);
-    assert_string_equal(str_at(got, "title"), "남의 글");
-    assert_string_equal(str_at(got, "content"), "내용");
-    assert_string_equal(str_at(got, "category"), "RECIPE");
+    assert_string_equal(e2e_str_at(got, "title"), "남의 글");
+    assert_string_equal(e2e_str_at(got, "content"), "내용");
+    assert_string_equal(e2e_str_at(got, "category"), "RECIPE");
     json_decref(got);
 }
 
@@ -1385,11 +1210,11 @@ static void patch_by_another_is_403_missing_is_404_and_empty_or_invalid_is_400(v
 static void delete_by_the_author_hides_the_post_and_its_comments(void **state)
 {
     (void)state;
-    struct user u;
-    new_user(&u);
+    struct e2e_user u;
+    e2e_new_user("b", &u);
     uint64_t older = quick_post(&u, "RECIPE");
     json_t *p = create_post(&u, "RECIPE", "지울 글", "내용");
-    uint64_t id = (uint64_t)int_at(p, "id");
+    uint64_t id = (uint64_t)e2e_int_at(p, "id");
     json_decref(p);
     uint64_t keep = quick_post(&u, "RECIPE");
     uint64_t cid = create_comment(&g_bob, id, "곧 사라질 댓글");
@@ -1405,7 +1230,7 @@ static void delete_by_the_author_hides_the_post_and_its_comments(void **state)
 
     struct e2e_resp r;
     req_json("DELETE", path, u.token, NULL, &r);
-    expect_status(&r, 200, "DELETE by author");
+    e2e_expect_status(&r, 200, "DELETE by author");
     assert_true(json_is_true(json_object_get(r.json, "success")));
     e2e_resp_free(&r);
 
@@ -1420,10 +1245,10 @@ static void delete_by_the_author_hides_the_post_and_its_comments(void **state)
     expect_call("DELETE", path, g_bob.token, NULL, 404);
 
     json_t *mine = get_page("/api/boards/my-boards", u.token);
-    assert_int_equal(int_at(mine, "totalElements"), 2);
-    assert_int_equal(json_array_size(items_of(mine)), 2);
-    assert_int_equal(id_at(items_of(mine), 0), keep);
-    assert_int_equal(id_at(items_of(mine), 1), older);
+    assert_int_equal(e2e_int_at(mine, "totalElements"), 2);
+    assert_int_equal(json_array_size(e2e_items_of(mine)), 2);
+    assert_int_equal(id_at(e2e_items_of(mine), 0), keep);
+    assert_int_equal(id_at(e2e_items_of(mine), 1), older);
     json_decref(mine);
 
     /* The public list (walked past both neighbours) skips it. */
@@ -1436,6 +1261,7 @@ static void delete_by_the_author_hides_the_post_and_its_comments(void **state)
     n = walk_cursor("/api/boards?category=RECIPE", NULL, 1, big, 2048, want, 2, NULL, NULL);
     assert_true(contains_id(big, n, older));
     assert_false(contains_id(big, n, id));
+    e2e_user_free(&u);
 }
 
 /* ---- 6. comments -------------------------------------------------------------------------- */
@@ -1449,14 +1275,14 @@ static void comment_create_needs_a_visible_post_and_valid_content(void **state)
 
     struct e2e_resp r;
     req_json("POST", cp, g_bob.token, "{\"content\":\"  맛있어 보여요!\\n저도 해볼게요  \"}", &r);
-    expect_status(&r, 201, "POST comment");
-    json_t *c = item_of(&r);
+    e2e_expect_status(&r, 201, "POST comment");
+    json_t *c = e2e_item_of(&r);
     assert_comment_shape(c);
-    uint64_t cid = (uint64_t)int_at(c, "id");
-    assert_int_equal(int_at(c, "boardId"), (json_int_t)id);
-    assert_int_equal(int_at(c, "userId"), (json_int_t)g_bob.id);
-    assert_string_equal(str_at(c, "authorName"), g_bob.nickname);
-    assert_string_equal(str_at(c, "content"), "맛있어 보여요!\n저도 해볼게요");
+    uint64_t cid = (uint64_t)e2e_int_at(c, "id");
+    assert_int_equal(e2e_int_at(c, "boardId"), (json_int_t)id);
+    assert_int_equal(e2e_int_at(c, "userId"), (json_int_t)g_bob.id);
+    assert_string_equal(e2e_str_at(c, "authorName"), g_bob.nickname);
+    assert_string_equal(e2e_str_at(c, "content"), "맛있어 보여요!\n저도 해볼게요");
     char loc[256], want[128];
     assert_true(e2e_header(&r, "Location", loc, sizeof loc));
     comment_path(want, sizeof want, id, cid);
@@ -1469,25 +1295,25 @@ static void comment_create_needs_a_visible_post_and_valid_content(void **state)
     json_t *b = json_pack("{s:s}", "content", c500);
     req_jsonv("POST", cp, g_bob.token, b, &r);
     json_decref(b);
-    expect_status(&r, 201, "500-char comment");
-    assert_string_equal(str_at(item_of(&r), "content"), c500);
+    e2e_expect_status(&r, 201, "500-char comment");
+    assert_string_equal(e2e_str_at(e2e_item_of(&r), "content"), c500);
     e2e_resp_free(&r);
     static const char *const bad[] = {"{\"content\":\"\"}", "{\"content\":\"   \"}", "{}",
                                       "{\"content\":7}", "{\"content\":null}"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         req_json("POST", cp, g_bob.token, bad[i], &r);
-        expect_field_error(&r, 400, "content", bad[i]);
+        e2e_expect_field_error(&r, 400, "content", bad[i]);
         e2e_resp_free(&r);
     }
     b = json_pack("{s:s}", "content", c501);
     req_jsonv("POST", cp, g_bob.token, b, &r);
     json_decref(b);
-    expect_field_error(&r, 400, "content", "501-char comment");
+    e2e_expect_field_error(&r, 400, "content", "501-char comment");
     e2e_resp_free(&r);
     free(c500);
     free(c501);
     req_json("POST", cp, g_bob.token, "[1]", &r);
-    expect_status(&r, 400, "array body");
+    e2e_expect_status(&r, 400, "array body");
     e2e_resp_free(&r);
 
     /* The post must exist. */
@@ -1514,26 +1340,26 @@ static void comments_are_listed_oldest_first_by_page_and_cursor(void **state)
     comments_path(cp, sizeof cp, id);
 
     json_t *b = get_page(cp, NULL);
-    assert_int_equal(int_at(b, "totalElements"), N);
-    assert_int_equal(json_array_size(items_of(b)), N);
+    assert_int_equal(e2e_int_at(b, "totalElements"), N);
+    assert_int_equal(json_array_size(e2e_items_of(b)), N);
     for (size_t i = 0; i < N; i++) {
-        json_t *c = json_array_get(items_of(b), i);
+        json_t *c = json_array_get(e2e_items_of(b), i);
         assert_comment_shape(c);
-        assert_int_equal((uint64_t)int_at(c, "id"), ids[i]);
-        assert_int_equal(int_at(c, "boardId"), (json_int_t)id);
+        assert_int_equal((uint64_t)e2e_int_at(c, "id"), ids[i]);
+        assert_int_equal(e2e_int_at(c, "boardId"), (json_int_t)id);
     }
     json_decref(b);
 
     for (int page = 1; page <= 4; page++) {
         snprintf(path, sizeof path, "%s?page=%d&elements=3", cp, page);
         b = get_page(path, NULL);
-        assert_int_equal(int_at(b, "totalElements"), N);
-        assert_int_equal(int_at(b, "totalPages"), 3);
-        assert_int_equal(int_at(b, "page"), page);
+        assert_int_equal(e2e_int_at(b, "totalElements"), N);
+        assert_int_equal(e2e_int_at(b, "totalPages"), 3);
+        assert_int_equal(e2e_int_at(b, "page"), page);
         size_t want = page < 3 ? 3 : page == 3 ? 1 : 0;
-        assert_int_equal(json_array_size(items_of(b)), want);
+        assert_int_equal(json_array_size(e2e_items_of(b)), want);
         for (size_t i = 0; i < want; i++)
-            assert_int_equal(id_at(items_of(b), i), ids[(page - 1) * 3 + (int)i]);
+            assert_int_equal(id_at(e2e_items_of(b), i), ids[(page - 1) * 3 + (int)i]);
         json_decref(b);
     }
 
@@ -1547,11 +1373,11 @@ static void comments_are_listed_oldest_first_by_page_and_cursor(void **state)
     snprintf(path, sizeof path, "%s?elements=0", cp);
     struct e2e_resp r;
     req_get(path, NULL, &r);
-    expect_field_error(&r, 400, "elements", path);
+    e2e_expect_field_error(&r, 400, "elements", path);
     e2e_resp_free(&r);
     snprintf(path, sizeof path, "%s?elements=101", cp);
     req_get(path, NULL, &r);
-    expect_field_error(&r, 400, "elements", path);
+    e2e_expect_field_error(&r, 400, "elements", path);
     e2e_resp_free(&r);
 }
 
@@ -1585,27 +1411,28 @@ static void comment_patch_and_delete_are_for_the_author_under_the_right_post(voi
     /* The author's PATCH: validation first, then the change. */
     struct e2e_resp r;
     req_json("PATCH", right, g_bob.token, "{\"content\":\"\"}", &r);
-    expect_field_error(&r, 400, "content", "empty comment");
+    e2e_expect_field_error(&r, 400, "content", "empty comment");
     e2e_resp_free(&r);
     req_json("PATCH", right, g_bob.token, "{\"content\":\"고친 댓글\"}", &r);
-    expect_status(&r, 200, "PATCH comment");
-    assert_comment_shape(item_of(&r));
-    assert_int_equal(int_at(item_of(&r), "id"), (json_int_t)c1);
-    assert_string_equal(str_at(item_of(&r), "content"), "고친 댓글");
+    e2e_expect_status(&r, 200, "PATCH comment");
+    assert_comment_shape(e2e_item_of(&r));
+    assert_int_equal(e2e_int_at(e2e_item_of(&r), "id"), (json_int_t)c1);
+    assert_string_equal(e2e_str_at(e2e_item_of(&r), "content"), "고친 댓글");
     e2e_resp_free(&r);
     char cp[96];
     comments_path(cp, sizeof cp, p1);
     json_t *b = get_page(cp, NULL);
-    assert_string_equal(str_at(json_array_get(items_of(b), 0), "content"), "고친 댓글");
+    assert_string_equal(e2e_str_at(json_array_get(e2e_items_of(b), 0), "content"), "고친 댓글");
     json_decref(b);
     comments_path(cp, sizeof cp, p2);
     b = get_page(cp, NULL);
-    assert_string_equal(str_at(json_array_get(items_of(b), 0), "content"), "다른 글의 댓글");
+    assert_string_equal(e2e_str_at(json_array_get(e2e_items_of(b), 0), "content"),
+                        "다른 글의 댓글");
     json_decref(b);
 
     /* The author's DELETE. */
     req_json("DELETE", right, g_bob.token, NULL, &r);
-    expect_status(&r, 200, "DELETE comment");
+    e2e_expect_status(&r, 200, "DELETE comment");
     e2e_resp_free(&r);
     expect_call("PATCH", right, g_bob.token, "{\"content\":\"삭제 후\"}", 404);
     assert_int_equal(comment_count_of(p1), 0);
@@ -1636,18 +1463,18 @@ static void comment_count_equals_visible_comments_after_deletes(void **state)
     char cp[96];
     comments_path(cp, sizeof cp, id);
     json_t *b = get_page(cp, NULL);
-    assert_int_equal(json_array_size(items_of(b)), 3);
-    assert_int_equal(id_at(items_of(b), 0), c[1]);
-    assert_int_equal(id_at(items_of(b), 1), c[2]);
-    assert_int_equal(id_at(items_of(b), 2), c[4]);
+    assert_int_equal(json_array_size(e2e_items_of(b)), 3);
+    assert_int_equal(id_at(e2e_items_of(b), 0), c[1]);
+    assert_int_equal(id_at(e2e_items_of(b), 1), c[2]);
+    assert_int_equal(id_at(e2e_items_of(b), 2), c[4]);
     json_decref(b);
 
     /* the lists of posts agree */
     json_t *mine = get_page("/api/boards/my-boards?elements=100", g_alice.token);
     bool found = false;
-    for (size_t i = 0; i < json_array_size(items_of(mine)); i++)
-        if (id_at(items_of(mine), i) == id) {
-            assert_int_equal(int_at(json_array_get(items_of(mine), i), "commentCount"), 3);
+    for (size_t i = 0; i < json_array_size(e2e_items_of(mine)); i++)
+        if (id_at(e2e_items_of(mine), i) == id) {
+            assert_int_equal(e2e_int_at(json_array_get(e2e_items_of(mine), i), "commentCount"), 3);
             found = true;
         }
     assert_true(found);
@@ -1662,9 +1489,9 @@ static void parallel_comment_creates_add_exactly_ten(void **state)
     enum { N = 10 };
     char cp[96];
     comments_path(cp, sizeof cp, id);
-    struct racer rs[N];
-    race("POST", cp, g_bob.token, "{\"content\":\"동시에 댓글\"}", rs, N);
-    assert_int_equal(count_status(rs, N, 201), N);
+    struct e2e_racer rs[N];
+    e2e_race_same("POST", cp, g_bob.token, "{\"content\":\"동시에 댓글\"}", rs, N);
+    assert_int_equal(e2e_count_status(rs, N, 201), N);
     uint64_t ids[N];
     for (int i = 0; i < N; i++)
         ids[i] = (uint64_t)rs[i].id;
@@ -1684,9 +1511,9 @@ static void parallel_deletes_of_one_comment_give_exactly_one_200(void **state)
         uint64_t victim = create_comment(&g_bob, id, "지워질 댓글");
         char path[128];
         comment_path(path, sizeof path, id, victim);
-        struct racer rs[N];
-        race("DELETE", path, g_bob.token, NULL, rs, N);
-        int ok = count_status(rs, N, 200), gone = count_status(rs, N, 404);
+        struct e2e_racer rs[N];
+        e2e_race_same("DELETE", path, g_bob.token, NULL, rs, N);
+        int ok = e2e_count_status(rs, N, 200), gone = e2e_count_status(rs, N, 404);
         if (ok != 1 || gone != N - 1)
             for (int i = 0; i < N; i++)
                 fprintf(stderr, "round %d racer %d: %ld\n", round, i, rs[i].status);
@@ -1700,10 +1527,10 @@ static void parallel_deletes_of_one_comment_give_exactly_one_200(void **state)
     uint64_t post = quick_post(&g_alice, "RECIPE");
     char pp[64];
     post_path(pp, sizeof pp, post);
-    struct racer rs[N];
-    race("DELETE", pp, g_alice.token, NULL, rs, N);
-    assert_int_equal(count_status(rs, N, 200), 1);
-    assert_int_equal(count_status(rs, N, 404), N - 1);
+    struct e2e_racer rs[N];
+    e2e_race_same("DELETE", pp, g_alice.token, NULL, rs, N);
+    assert_int_equal(e2e_count_status(rs, N, 200), 1);
+    assert_int_equal(e2e_count_status(rs, N, 404), N - 1);
     expect_call("GET", pp, NULL, NULL, 404);
 }
 
@@ -1754,9 +1581,9 @@ static void garbage_bodies_are_answered_below_500(void **state)
     free(deep);
     /* the post and its comment are intact */
     json_t *p = get_item(pp, NULL);
-    assert_string_equal(str_at(p, "content"), "내용입니다.");
-    assert_int_equal(int_at(p, "commentCount"), 1);
-    assert_string_equal(str_at(json_array_get(json_object_get(p, "comments"), 0), "content"),
+    assert_string_equal(e2e_str_at(p, "content"), "내용입니다.");
+    assert_int_equal(e2e_int_at(p, "commentCount"), 1);
+    assert_string_equal(e2e_str_at(json_array_get(json_object_get(p, "comments"), 0), "content"),
                         "댓글");
     json_decref(p);
 }

@@ -9,11 +9,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,144 +25,19 @@
 
 #include <cmocka.h>
 
-extern char **environ;
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static const char *need_env(const char *name)
-{
-    const char *v = getenv(name);
-    if (!v || !*v) {
-        fprintf(stderr, "%s is not set: run through `scripts/eeum test`\n", name);
-        exit(1);
-    }
-    return v;
-}
-
-/* Spawn argv with the environment plus `overrides` ("K=V", or "K=" with unset semantics when
- * the value is the single character '-'), stdout+stderr to `log_path`. */
-static pid_t spawn(char *const argv[], const char *const *overrides, const char *log_path)
-{
-    size_t n = 0;
-    while (environ[n])
-        n++;
-    size_t no = 0;
-    while (overrides && overrides[no])
-        no++;
-    char **envp = calloc(n + no + 1, sizeof *envp);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        bool replaced = false;
-        for (size_t j = 0; j < no; j++) {
-            size_t kl = (size_t)(strchr(overrides[j], '=') - overrides[j]);
-            if (strncmp(environ[i], overrides[j], kl + 1) == 0)
-                replaced = true;
-        }
-        if (!replaced)
-            envp[k++] = environ[i];
-    }
-    for (size_t j = 0; j < no; j++) {
-        const char *eq = strchr(overrides[j], '=');
-        if (strcmp(eq + 1, "-") != 0)
-            envp[k++] = (char *)(uintptr_t)overrides[j];
-    }
-    envp[k] = NULL;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    if (log_path) {
-        posix_spawn_file_actions_addopen(&fa, 1, log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    }
-    pid_t pid = -1;
-    int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, envp);
-    posix_spawn_file_actions_destroy(&fa);
-    free(envp);
-    return rc == 0 ? pid : -1;
-}
-
-/* Wait for `pid` up to `timeout_ms`; returns the wait status or -1 on timeout (then kills). */
-static int wait_exit(pid_t pid, long timeout_ms)
-{
-    for (long waited = 0; waited <= timeout_ms; waited += 50) {
-        int st;
-        pid_t r = waitpid(pid, &st, WNOHANG);
-        if (r == pid)
-            return st;
-        sleep_ms(50);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    return -1;
-}
-
 static int run_stack(const char *sub)
 {
-    char *argv[] = {(char *)(uintptr_t)need_env("EEUM_STACK"), (char *)(uintptr_t)sub, NULL};
-    pid_t pid = spawn(argv, NULL, NULL);
+    char *argv[] = {(char *)(uintptr_t)e2e_need_env("EEUM_STACK"), (char *)(uintptr_t)sub, NULL};
+    pid_t pid = e2e_spawn(argv, NULL, NULL);
     assert_true(pid > 0);
-    int st = wait_exit(pid, 60000);
+    int st = e2e_wait_exit(pid, 60000);
     return (st >= 0 && WIFEXITED(st)) ? WEXITSTATUS(st) : -1;
-}
-
-static long get_status(const char *base, const char *path)
-{
-    struct e2e_resp r;
-    e2e_quiet = true; /* connection refusals are expected while polling */
-    int rc = e2e_request(base, "GET", path, NULL, NULL, NULL, 0, &r);
-    e2e_quiet = false;
-    if (rc != 0)
-        return -1;
-    long s = r.status;
-    e2e_resp_free(&r);
-    return s;
-}
-
-static unsigned free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t l = sizeof a;
-    bind(fd, (struct sockaddr *)&a, sizeof a);
-    getsockname(fd, (struct sockaddr *)&a, &l);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
-static void log_path(char *out, size_t n, const char *name)
-{
-    snprintf(out, n, "%s/logs/%s", need_env("EEUM_STATE_DIR"), name);
-}
-
-/* Start a private eeum-api on a free port; returns its pid and base URL. */
-static pid_t start_private_api(char *base, size_t blen, const char *log_name)
-{
-    unsigned port = free_port();
-    char port_env[32], lp[1024];
-    snprintf(port_env, sizeof port_env, "PORT=%u", port);
-    snprintf(base, blen, "http://127.0.0.1:%u", port);
-    log_path(lp, sizeof lp, log_name);
-    const char *ov[] = {port_env, NULL};
-    char *argv[] = {(char *)(uintptr_t)need_env("EEUM_API_BIN"), NULL};
-    pid_t pid = spawn(argv, ov, lp);
-    assert_true(pid > 0);
-    for (int i = 0; i < 200; i++) {
-        if (get_status(base, "/healthz") == 200)
-            return pid;
-        sleep_ms(50);
-    }
-    kill(pid, SIGKILL);
-    fail_msg("private eeum-api did not come up on %s", base);
-    return -1;
 }
 
 static void readyz_is_503_naming_the_database_while_it_is_down_and_recovers(void **state)
 {
     (void)state;
-    assert_int_equal(get_status(e2e_base(), "/readyz"), 200);
+    assert_int_equal(e2e_get_status(e2e_base(), "/readyz"), 200);
     assert_int_equal(run_stack("db-stop"), 0);
     struct e2e_resp r;
     long status = 0;
@@ -173,7 +46,7 @@ static void readyz_is_503_naming_the_database_while_it_is_down_and_recovers(void
         status = r.status;
         if (status != 503)
             e2e_resp_free(&r);
-        sleep_ms(100);
+        e2e_sleep_ms(100);
     }
     e2e_assert_error(&r, 503);
     assert_non_null(strstr(json_string_value(json_object_get(r.json, "message")), "database"));
@@ -189,14 +62,14 @@ static void readyz_is_503_naming_the_database_while_it_is_down_and_recovers(void
     assert_true(r.status == 503 || r.status == 429);
     e2e_resp_free(&r);
     /* Liveness does not depend on the database. */
-    assert_int_equal(get_status(e2e_base(), "/healthz"), 200);
+    assert_int_equal(e2e_get_status(e2e_base(), "/healthz"), 200);
 
     assert_int_equal(run_stack("db-start"), 0);
     status = 0;
     for (int i = 0; i < 100 && status != 200; i++) {
-        status = get_status(e2e_base(), "/readyz");
+        status = e2e_get_status(e2e_base(), "/readyz");
         if (status != 200)
-            sleep_ms(100);
+            e2e_sleep_ms(100);
     }
     assert_int_equal(status, 200);
     /* Pooled connections that died with the server are replaced: DB-backed requests work. */
@@ -229,7 +102,7 @@ static void sigterm_finishes_the_in_flight_request_and_exits_0(void **state)
 {
     (void)state;
     char base[64];
-    pid_t pid = start_private_api(base, sizeof base, "e2e-shutdown-api.log");
+    pid_t pid = e2e_start_private_api(base, sizeof base, "e2e-shutdown-api.log", NULL);
     int fd = connect_port(base);
     assert_true(fd >= 0);
     const char *body = "{\"email\":\"inflight@example.com\",\"password\":\"Wrong-pass-1\"}";
@@ -242,9 +115,9 @@ static void sigterm_finishes_the_in_flight_request_and_exits_0(void **state)
     assert_int_equal(write(fd, head, (size_t)hl), hl);
     size_t half = strlen(body) / 2;
     assert_int_equal(write(fd, body, half), (ssize_t)half);
-    sleep_ms(200);
+    e2e_sleep_ms(200);
     assert_int_equal(kill(pid, SIGTERM), 0);
-    sleep_ms(300);
+    e2e_sleep_ms(300);
     /* No new connections are accepted once shutdown has begun. */
     int fd2 = connect_port(base);
     assert_true(fd2 < 0);
@@ -264,7 +137,7 @@ static void sigterm_finishes_the_in_flight_request_and_exits_0(void **state)
     resp[got] = '\0';
     close(fd);
     assert_true(strncmp(resp, "HTTP/1.1 401", 12) == 0 || strncmp(resp, "HTTP/1.1 429", 12) == 0);
-    int st = wait_exit(pid, 15000);
+    int st = e2e_wait_exit(pid, 15000);
     assert_true(st >= 0);
     assert_true(WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 0);
@@ -274,9 +147,9 @@ static void sigint_on_an_idle_server_exits_0(void **state)
 {
     (void)state;
     char base[64];
-    pid_t pid = start_private_api(base, sizeof base, "e2e-sigint-api.log");
+    pid_t pid = e2e_start_private_api(base, sizeof base, "e2e-sigint-api.log", NULL);
     assert_int_equal(kill(pid, SIGINT), 0);
-    int st = wait_exit(pid, 15000);
+    int st = e2e_wait_exit(pid, 15000);
     assert_true(st >= 0 && WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 0);
 }
@@ -300,29 +173,29 @@ static void busy_port_stops_start_up_with_a_clear_message(void **state)
     const char *base = e2e_base();
     char port_env[32], lp[1024];
     snprintf(port_env, sizeof port_env, "PORT=%s", strrchr(base, ':') + 1);
-    log_path(lp, sizeof lp, "e2e-busy-port.log");
+    e2e_log_path(lp, sizeof lp, "e2e-busy-port.log");
     unlink(lp);
     const char *ov[] = {port_env, NULL};
-    char *argv[] = {(char *)(uintptr_t)need_env("EEUM_API_BIN"), NULL};
-    pid_t pid = spawn(argv, ov, lp);
-    int st = wait_exit(pid, 15000);
+    char *argv[] = {(char *)(uintptr_t)e2e_need_env("EEUM_API_BIN"), NULL};
+    pid_t pid = e2e_spawn(argv, ov, lp);
+    int st = e2e_wait_exit(pid, 15000);
     assert_true(st >= 0 && WIFEXITED(st));
     assert_int_not_equal(WEXITSTATUS(st), 0);
     assert_true(file_contains(lp, "already in use"));
     /* The running server is untouched. */
-    assert_int_equal(get_status(base, "/healthz"), 200);
+    assert_int_equal(e2e_get_status(base, "/healthz"), 200);
 }
 
 static void missing_required_variable_is_named(void **state)
 {
     (void)state;
     char lp[1024];
-    log_path(lp, sizeof lp, "e2e-missing-var.log");
+    e2e_log_path(lp, sizeof lp, "e2e-missing-var.log");
     unlink(lp);
     const char *ov[] = {"DB_HOST=-", "PORT=1", NULL};
-    char *argv[] = {(char *)(uintptr_t)need_env("EEUM_API_BIN"), NULL};
-    pid_t pid = spawn(argv, ov, lp);
-    int st = wait_exit(pid, 15000);
+    char *argv[] = {(char *)(uintptr_t)e2e_need_env("EEUM_API_BIN"), NULL};
+    pid_t pid = e2e_spawn(argv, ov, lp);
+    int st = e2e_wait_exit(pid, 15000);
     assert_true(st >= 0 && WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 2);
     assert_true(file_contains(lp, "DB_HOST"));
@@ -332,11 +205,12 @@ static void check_config_never_prints_secrets(void **state)
 {
     (void)state;
     char lp[1024];
-    log_path(lp, sizeof lp, "e2e-check-config.log");
+    e2e_log_path(lp, sizeof lp, "e2e-check-config.log");
     unlink(lp);
-    char *argv[] = {(char *)(uintptr_t)need_env("EEUM_API_BIN"), (char *)"--check-config", NULL};
-    pid_t pid = spawn(argv, NULL, lp);
-    int st = wait_exit(pid, 15000);
+    char *argv[] = {(char *)(uintptr_t)e2e_need_env("EEUM_API_BIN"), (char *)"--check-config",
+                    NULL};
+    pid_t pid = e2e_spawn(argv, NULL, lp);
+    int st = e2e_wait_exit(pid, 15000);
     assert_true(st >= 0 && WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 0);
     assert_true(file_contains(lp, "configuration OK"));

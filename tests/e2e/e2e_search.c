@@ -13,7 +13,6 @@
 #include "e2e_client.h"
 
 #include <curl/curl.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -26,8 +25,6 @@
 
 #include <cmocka.h>
 
-#define PASSWORD     "Secret-pass-1"
-#define TOKEN_MAX    2048
 #define SNIPPET_MAX  160
 #define MARKER_MAX   48
 #define MAX_RESULTS  100
@@ -35,51 +32,6 @@
 #define ELLIPSIS_LEN 3
 
 /* ---- small helpers ------------------------------------------------------------------------ */
-
-static json_t *item_of(const struct e2e_resp *r)
-{
-    return json_object_get(r->json, "item");
-}
-
-static const char *str_at(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
-static json_int_t int_at(const json_t *o, const char *key)
-{
-    const json_t *v = json_object_get(o, key);
-    assert_true(json_is_integer(v));
-    return json_integer_value(v);
-}
-
-static void expect_status(const struct e2e_resp *r, long status, const char *what)
-{
-    if (r->status != status)
-        fprintf(stderr, "%s: expected %ld, got %ld: %s\n", what, status, r->status,
-                r->body ? r->body : "(no body)");
-    assert_int_equal(r->status, status);
-}
-
-static void expect_field_error(const struct e2e_resp *r, long status, const char *field,
-                               const char *what)
-{
-    expect_status(r, status, what);
-    e2e_assert_error(r, status);
-    json_t *errors = json_object_get(r->json, "errors");
-    bool seen = false;
-    size_t i;
-    json_t *e;
-    json_array_foreach(errors, i, e)
-    {
-        const char *f = str_at(e, "field");
-        if (f && strcmp(f, field) == 0 && str_at(e, "message") && *str_at(e, "message"))
-            seen = true;
-    }
-    if (!seen)
-        fprintf(stderr, "%s: no error for field '%s': %s\n", what, field, r->body);
-    assert_true(seen);
-}
 
 /* Percent-encode every byte but the unreserved ones (RFC 3986), so '+' never means a space. */
 static void pct(const char *s, char *out, size_t outlen)
@@ -153,48 +105,12 @@ static void hangul_nfd(const char *nfc, char *out, size_t outlen)
 
 /* ---- users, markers, posts ---------------------------------------------------------------- */
 
-struct user {
-    uint64_t id;
-    char email[96];
-    char nickname[32];
-    char token[TOKEN_MAX];
-};
-
-static struct user g_user;
-
-static void new_user(struct user *u)
-{
-    memset(u, 0, sizeof *u);
-    const char *uq = e2e_unique();
-    snprintf(u->email, sizeof u->email, "s%s@example.com", uq);
-    snprintf(u->nickname, sizeof u->nickname, "s%s", uq);
-    json_t *b =
-        json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:s,s:s,s:s}", "email", u->email,
-                  "password", PASSWORD, "firstName", "길동", "lastName", "홍", "nickname",
-                  u->nickname, "phoneNumber", "010-1234-5678", "gender", "MALE", "birthYear", 1990,
-                  "birthMonth", 1, "birthDate", 2, "zipCode", "06035", "mainAddress",
-                  "서울특별시 강남구 테헤란로 1", "detailAddress", "101동 1001호");
-    struct e2e_resp r;
-    assert_int_equal(e2e_jsonv("POST", "/api/users/sign-up", NULL, b, &r), 0);
-    json_decref(b);
-    expect_status(&r, 201, "sign-up");
-    u->id = (uint64_t)int_at(item_of(&r), "id");
-    e2e_resp_free(&r);
-    json_t *l = json_pack("{s:s,s:s}", "email", u->email, "password", PASSWORD);
-    assert_int_equal(e2e_jsonv("POST", "/api/users/login", NULL, l, &r), 0);
-    json_decref(l);
-    expect_status(&r, 200, "login");
-    const char *t = str_at(item_of(&r), "jwtToken");
-    assert_non_null(t);
-    assert_true(strlen(t) < sizeof u->token);
-    snprintf(u->token, sizeof u->token, "%s", t);
-    e2e_resp_free(&r);
-}
+static struct e2e_user g_user;
 
 static int setup_user(void **state)
 {
     (void)state;
-    new_user(&g_user);
+    e2e_new_user("s", &g_user);
     return 0;
 }
 
@@ -204,24 +120,11 @@ static void new_marker(char *m, size_t n)
     snprintf(m, n, "zq%sx", e2e_unique());
 }
 
-/* A post by the shared user (201 expected); the post JSON is a new reference. */
-static json_t *create_post_json(const char *title, const char *content)
-{
-    json_t *b =
-        json_pack("{s:s,s:s,s:s}", "category", "RECIPE", "title", title, "content", content);
-    struct e2e_resp r;
-    assert_int_equal(e2e_jsonv("POST", "/api/boards", g_user.token, b, &r), 0);
-    json_decref(b);
-    expect_status(&r, 201, "POST /api/boards");
-    json_t *p = json_incref(item_of(&r));
-    e2e_resp_free(&r);
-    return p;
-}
-
+/* A RECIPE post by the shared user (201 expected); returns its id. */
 static uint64_t create_post(const char *title, const char *content)
 {
-    json_t *p = create_post_json(title, content);
-    uint64_t id = (uint64_t)int_at(p, "id");
+    json_t *p = e2e_create_post(g_user.token, "RECIPE", title, content);
+    uint64_t id = (uint64_t)e2e_int_at(p, "id");
     json_decref(p);
     return id;
 }
@@ -253,26 +156,26 @@ static json_t *search_ok(const char *words, const char *extra)
     search_raw(words, extra, &r);
     char what[512];
     snprintf(what, sizeof what, "search '%s' %s", words, extra ? extra : "");
-    expect_status(&r, 200, what);
+    e2e_expect_status(&r, 200, what);
     json_t *b = json_incref(r.json);
     e2e_resp_free(&r);
     assert_non_null(b); /* parsed: valid JSON, valid UTF-8 */
     assert_true(json_is_true(json_object_get(b, "success")));
     json_t *items = json_object_get(b, "items");
     assert_true(json_is_array(items));
-    assert_int_equal(int_at(b, "numOfItems"), (json_int_t)json_array_size(items));
-    json_int_t total = int_at(b, "totalElements");
-    json_int_t pages = int_at(b, "totalPages");
+    assert_int_equal(e2e_int_at(b, "numOfItems"), (json_int_t)json_array_size(items));
+    json_int_t total = e2e_int_at(b, "totalElements");
+    json_int_t pages = e2e_int_at(b, "totalPages");
     assert_true(total >= 0 && pages >= 0);
     assert_true(json_is_boolean(json_object_get(b, "totalIsLowerBound")));
     /* Our fixtures are few: the count is exact. */
     assert_true(json_is_false(json_object_get(b, "totalIsLowerBound")));
     for (size_t i = 0; i < json_array_size(items); i++) {
         json_t *p = json_array_get(items, i);
-        assert_true(int_at(p, "id") > 0);
-        assert_non_null(str_at(p, "title"));
-        assert_non_null(str_at(p, "content"));
-        assert_non_null(str_at(p, "authorName"));
+        assert_true(e2e_int_at(p, "id") > 0);
+        assert_non_null(e2e_str_at(p, "title"));
+        assert_non_null(e2e_str_at(p, "content"));
+        assert_non_null(e2e_str_at(p, "authorName"));
         json_t *hl = json_object_get(p, "highlights");
         assert_true(json_is_object(hl));
         assert_true(json_is_string(json_object_get(hl, "title")));
@@ -281,20 +184,15 @@ static json_t *search_ok(const char *words, const char *extra)
     return b;
 }
 
-static json_t *items_of(const json_t *b)
-{
-    return json_object_get(b, "items");
-}
-
 /* The result ids, in order, must be exactly want[] (in order when `ordered`). */
 static void expect_ids(const json_t *b, const uint64_t *want, size_t n, bool ordered,
                        const char *what)
 {
-    json_t *items = items_of(b);
+    json_t *items = e2e_items_of(b);
     size_t got = json_array_size(items);
-    bool ok = got == n && int_at(b, "totalElements") == (json_int_t)n;
+    bool ok = got == n && e2e_int_at(b, "totalElements") == (json_int_t)n;
     for (size_t i = 0; ok && i < got; i++) {
-        uint64_t id = (uint64_t)int_at(json_array_get(items, i), "id");
+        uint64_t id = (uint64_t)e2e_int_at(json_array_get(items, i), "id");
         if (ordered) {
             ok = id == want[i];
         } else {
@@ -308,10 +206,10 @@ static void expect_ids(const json_t *b, const uint64_t *want, size_t n, bool ord
         fprintf(stderr, "%s: expected %s ids [", what, ordered ? "ordered" : "the");
         for (size_t k = 0; k < n; k++)
             fprintf(stderr, "%s%llu", k ? " " : "", (unsigned long long)want[k]);
-        fprintf(stderr, "], got totalElements %lld [", (long long)int_at(b, "totalElements"));
+        fprintf(stderr, "], got totalElements %lld [", (long long)e2e_int_at(b, "totalElements"));
         for (size_t i = 0; i < got; i++)
             fprintf(stderr, "%s%lld", i ? " " : "",
-                    (long long)int_at(json_array_get(items, i), "id"));
+                    (long long)e2e_int_at(json_array_get(items, i), "id"));
         fprintf(stderr, "]\n");
     }
     assert_true(ok);
@@ -333,7 +231,7 @@ static void expect_search_400(const char *words, const char *extra, const char *
     search_raw(words, extra, &r);
     char what[512];
     snprintf(what, sizeof what, "search '%s' %s", words, extra ? extra : "");
-    expect_field_error(&r, 400, field, what);
+    e2e_expect_field_error(&r, 400, field, what);
     e2e_resp_free(&r);
 }
 
@@ -344,7 +242,7 @@ static void expect_raw_400(const char *query, const char *field)
     snprintf(path, sizeof path, "/api/boards/search?%s", query);
     struct e2e_resp r;
     assert_int_equal(e2e_get(path, NULL, &r), 0);
-    expect_field_error(&r, 400, field, path);
+    e2e_expect_field_error(&r, 400, field, path);
     e2e_resp_free(&r);
 }
 
@@ -444,7 +342,7 @@ static void every_word_is_required(void **state)
     expect_found("라면 김밥 떡볶이", m, NULL, 0);
     /* the marker alone finds all four */
     json_t *b = search_ok(m, NULL);
-    assert_int_equal(int_at(b, "totalElements"), 4);
+    assert_int_equal(e2e_int_at(b, "totalElements"), 4);
     json_decref(b);
 }
 
@@ -464,7 +362,7 @@ static void particles_attached_to_a_word_do_not_hide_it(void **state)
     char q[128];
     snprintf(q, sizeof q, "야식 %s", m);
     json_t *r = search_ok(q, NULL);
-    json_t *items = items_of(r);
+    json_t *items = e2e_items_of(r);
     for (size_t i = 0; i < json_array_size(items); i++)
         assert_non_null(
             strstr(json_string_value(hl_of(json_array_get(items, i), "content")), "<em>야식</em>"));
@@ -546,11 +444,11 @@ static void english_is_case_insensitive(void **state)
     char q[128];
     snprintf(q, sizeof q, "pasta %s", m);
     json_t *r = search_ok(q, NULL);
-    json_t *items = items_of(r);
+    json_t *items = e2e_items_of(r);
     for (size_t i = 0; i < json_array_size(items); i++) {
         json_t *p = json_array_get(items, i);
         const char *h = json_string_value(hl_of(p, "content"));
-        uint64_t id = (uint64_t)int_at(p, "id");
+        uint64_t id = (uint64_t)e2e_int_at(p, "id");
         const char *want = id == a   ? "<em>Pasta</em>"
                            : id == b ? "<em>PASTA</em>"
                                      : "<em>pasta</em>";
@@ -705,7 +603,7 @@ static void boolean_operators_are_plain_separators(void **state)
             if (r.status == 200 && with_marker) {
                 json_t *items = json_object_get(r.json, "items");
                 for (size_t k = 0; k < json_array_size(items); k++) {
-                    uint64_t id = (uint64_t)int_at(json_array_get(items, k), "id");
+                    uint64_t id = (uint64_t)e2e_int_at(json_array_get(items, k), "id");
                     assert_true(id == both || id == snack || id == ramen);
                 }
             }
@@ -785,10 +683,10 @@ static void bad_paging_and_sort_are_400(void **state)
     }
     snprintf(q, sizeof q, "야식 %s", m);
     json_t *b = search_ok(q, "elements=100&page=1&sort=latest");
-    assert_int_equal(int_at(b, "totalElements"), 1);
+    assert_int_equal(e2e_int_at(b, "totalElements"), 1);
     json_decref(b);
     b = search_ok(q, "elements=1&sort=relevance");
-    assert_int_equal(int_at(b, "totalElements"), 1);
+    assert_int_equal(e2e_int_at(b, "totalElements"), 1);
     json_decref(b);
 }
 
@@ -856,13 +754,13 @@ static void total_counts_matches_and_pages_are_consistent(void **state)
             char extra[96];
             snprintf(extra, sizeof extra, "page=%d&elements=2&sort=%s", page, sorts[s]);
             json_t *b = search_ok(q, extra);
-            assert_int_equal(int_at(b, "totalElements"), MATCHES);
-            assert_int_equal(int_at(b, "totalPages"), 3);
-            assert_int_equal(int_at(b, "page"), page);
+            assert_int_equal(e2e_int_at(b, "totalElements"), MATCHES);
+            assert_int_equal(e2e_int_at(b, "totalPages"), 3);
+            assert_int_equal(e2e_int_at(b, "page"), page);
             size_t want = page < 3 ? 2 : 1;
-            assert_int_equal(json_array_size(items_of(b)), want);
+            assert_int_equal(json_array_size(e2e_items_of(b)), want);
             for (size_t i = 0; i < want; i++) {
-                uint64_t id = (uint64_t)int_at(json_array_get(items_of(b), i), "id");
+                uint64_t id = (uint64_t)e2e_int_at(json_array_get(e2e_items_of(b), i), "id");
                 for (size_t k = 0; k < n; k++)
                     assert_true(seen[k] != id); /* no repeat across pages */
                 seen[n++] = id;
@@ -882,16 +780,16 @@ static void total_counts_matches_and_pages_are_consistent(void **state)
     }
     /* Default page size 10 */
     json_t *b = search_ok(m, NULL);
-    assert_int_equal(int_at(b, "totalElements"), MATCHES + 2);
-    assert_int_equal(int_at(b, "totalPages"), 1);
-    assert_int_equal(json_array_size(items_of(b)), MATCHES + 2);
+    assert_int_equal(e2e_int_at(b, "totalElements"), MATCHES + 2);
+    assert_int_equal(e2e_int_at(b, "totalPages"), 1);
+    assert_int_equal(json_array_size(e2e_items_of(b)), MATCHES + 2);
     json_decref(b);
     /* No match at all: an empty page, not an error. */
     snprintf(q, sizeof q, "없는단어 %s", m);
     b = search_ok(q, NULL);
-    assert_int_equal(int_at(b, "totalElements"), 0);
-    assert_int_equal(int_at(b, "totalPages"), 0);
-    assert_int_equal(json_array_size(items_of(b)), 0);
+    assert_int_equal(e2e_int_at(b, "totalElements"), 0);
+    assert_int_equal(e2e_int_at(b, "totalPages"), 0);
+    assert_int_equal(json_array_size(e2e_items_of(b)), 0);
     json_decref(b);
 }
 
@@ -915,8 +813,8 @@ static void a_page_past_the_end_is_empty_and_keeps_the_total(void **state)
     bool ok = true;
     for (size_t i = 0; i < sizeof extras / sizeof extras[0]; i++) {
         json_t *b = search_ok(q, extras[i]);
-        json_int_t total = int_at(b, "totalElements"), pages = int_at(b, "totalPages");
-        size_t n = json_array_size(items_of(b));
+        json_int_t total = e2e_int_at(b, "totalElements"), pages = e2e_int_at(b, "totalPages");
+        size_t n = json_array_size(e2e_items_of(b));
         json_decref(b);
         if (n != 0 || total != 2 || pages != 1) {
             fprintf(stderr, "%s: %zu items, totalElements %lld, totalPages %lld (want 0, 2, 1)\n",
@@ -944,10 +842,10 @@ static void highlights_wrap_the_words_and_escape_html(void **state)
     snprintf(q, sizeof q, "야식 %s", m);
     json_t *b = search_ok(q, NULL);
     expect_ids(b, (uint64_t[]){id}, 1, false, "html post");
-    json_t *p = json_array_get(items_of(b), 0);
+    json_t *p = json_array_get(e2e_items_of(b), 0);
     /* the post itself is returned as stored */
-    assert_string_equal(str_at(p, "title"), title);
-    assert_string_equal(str_at(p, "content"), content);
+    assert_string_equal(e2e_str_at(p, "title"), title);
+    assert_string_equal(e2e_str_at(p, "content"), content);
     const char *ht = json_string_value(hl_of(p, "title"));
     const char *hc = json_string_value(hl_of(p, "content"));
     if (!strstr(ht, "&lt;script&gt;") || !strstr(ht, "<em>야식</em>"))
@@ -981,10 +879,10 @@ static void highlights_wrap_the_words_and_escape_html(void **state)
     b = search_ok(q, NULL);
     expect_ids(b, (uint64_t[]){in_title, in_content}, 2, false, "content or title");
     for (size_t i = 0; i < 2; i++) {
-        p = json_array_get(items_of(b), i);
+        p = json_array_get(e2e_items_of(b), i);
         const char *t = json_string_value(hl_of(p, "title"));
         const char *c = json_string_value(hl_of(p, "content"));
-        if ((uint64_t)int_at(p, "id") == in_title) {
+        if ((uint64_t)e2e_int_at(p, "id") == in_title) {
             assert_string_equal(t, "제목에는 <em>떡볶이</em>");
             assert_string_equal(c, em);
         } else {
@@ -1030,7 +928,7 @@ static void content_snippets_are_at_most_160_characters_cut_on_characters(void *
     snprintf(q, sizeof q, "야식 %s", m);
     json_t *b = search_ok(q, NULL);
     expect_ids(b, (uint64_t[]){id}, 1, false, "long post");
-    json_t *p = json_array_get(items_of(b), 0);
+    json_t *p = json_array_get(e2e_items_of(b), 0);
     const char *hc = json_string_value(hl_of(p, "content"));
     assert_non_null(strstr(hc, "<em>야식</em>"));
     assert_snippet_of(hc, content);
@@ -1042,10 +940,10 @@ static void content_snippets_are_at_most_160_characters_cut_on_characters(void *
         b = search_ok(q, sort ? "sort=latest" : NULL);
         expect_ids(b, (uint64_t[]){id, id2}, 2, false, "라면");
         for (size_t i = 0; i < 2; i++) {
-            p = json_array_get(items_of(b), i);
+            p = json_array_get(e2e_items_of(b), i);
             hc = json_string_value(hl_of(p, "content"));
             assert_non_null(strstr(hc, "<em>라면</em>"));
-            assert_snippet_of(hc, (uint64_t)int_at(p, "id") == id ? content : edge);
+            assert_snippet_of(hc, (uint64_t)e2e_int_at(p, "id") == id ? content : edge);
         }
         json_decref(b);
     }
@@ -1067,7 +965,7 @@ static void deleted_posts_are_not_found(void **state)
     snprintf(path, sizeof path, "/api/boards/%llu", (unsigned long long)gone);
     struct e2e_resp r;
     assert_int_equal(e2e_json("DELETE", path, g_user.token, NULL, &r), 0);
-    expect_status(&r, 200, "DELETE");
+    e2e_expect_status(&r, 200, "DELETE");
     e2e_resp_free(&r);
     expect_found("짜장면", m, (uint64_t[]){kept}, 1);
     expect_found("삭제될", m, NULL, 0);
@@ -1095,7 +993,7 @@ static void updated_posts_are_found_by_new_words_only(void **state)
     struct e2e_resp r;
     assert_int_equal(e2e_jsonv("PATCH", path, g_user.token, body, &r), 0);
     json_decref(body);
-    expect_status(&r, 200, "PATCH content");
+    e2e_expect_status(&r, 200, "PATCH content");
     e2e_resp_free(&r);
     expect_found("짜장면", m, NULL, 0);
     expect_found("짬뽕", m, (uint64_t[]){id}, 1);
@@ -1106,7 +1004,7 @@ static void updated_posts_are_found_by_new_words_only(void **state)
     body = json_pack("{s:s}", "title", title);
     assert_int_equal(e2e_jsonv("PATCH", path, g_user.token, body, &r), 0);
     json_decref(body);
-    expect_status(&r, 200, "PATCH title");
+    e2e_expect_status(&r, 200, "PATCH title");
     e2e_resp_free(&r);
     expect_found("중국집", m, NULL, 0);
     expect_found("탕수육", m, (uint64_t[]){id}, 1);
@@ -1114,40 +1012,16 @@ static void updated_posts_are_found_by_new_words_only(void **state)
 
     /* A category-only update keeps the index as it is. */
     assert_int_equal(e2e_json("PATCH", path, g_user.token, "{\"category\":\"RESTAURANT\"}", &r), 0);
-    expect_status(&r, 200, "PATCH category");
+    e2e_expect_status(&r, 200, "PATCH category");
     e2e_resp_free(&r);
     expect_found("탕수육 짬뽕", m, (uint64_t[]){id}, 1);
 
     char q[128];
     snprintf(q, sizeof q, "짬뽕 %s", m);
     json_t *b = search_ok(q, NULL);
-    assert_non_null(strstr(json_string_value(hl_of(json_array_get(items_of(b), 0), "content")),
+    assert_non_null(strstr(json_string_value(hl_of(json_array_get(e2e_items_of(b), 0), "content")),
                            "<em>짬뽕</em>"));
     json_decref(b);
-}
-
-struct patcher {
-    pthread_barrier_t *start;
-    char path[64];
-    char *body; /* owned */
-    long status;
-};
-
-static void *patch_run(void *arg)
-{
-    struct patcher *pt = arg;
-    char auth[TOKEN_MAX + 64];
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s", g_user.token);
-    const char *hdrs[] = {auth, NULL};
-    pthread_barrier_wait(pt->start);
-    struct e2e_resp r;
-    pt->status = -1;
-    if (e2e_request(e2e_base(), "PATCH", pt->path, hdrs, "application/json", pt->body, SIZE_MAX,
-                    &r) == 0) {
-        pt->status = r.status;
-        e2e_resp_free(&r);
-    }
-    return NULL;
 }
 
 /* "<head> <marker> " followed by `chars` characters of everyday Korean (heap; caller frees). */
@@ -1188,39 +1062,33 @@ static void simultaneous_edits_of_one_post_keep_other_posts_findable(void **stat
         uint64_t q = fixture(m, head);
         expect_found(w, m, (uint64_t[]){p, q}, 2);
 
-        pthread_barrier_t start;
-        pthread_t th[N];
-        struct patcher pts[N];
-        assert_int_equal(pthread_barrier_init(&start, NULL, N), 0);
+        char path[64];
+        snprintf(path, sizeof path, "/api/boards/%llu", (unsigned long long)p);
+        char *bodies[N];
+        struct e2e_racer pts[N];
         for (int i = 0; i < N; i++) {
-            pts[i].start = &start;
-            snprintf(pts[i].path, sizeof pts[i].path, "/api/boards/%llu", (unsigned long long)p);
             snprintf(head, sizeof head, "바뀐 내용 %d", i);
             char *content = long_text(head, m, FILLER);
             json_t *body = json_pack("{s:s}", "content", content);
             free(content);
-            pts[i].body = json_dumps(body, JSON_COMPACT);
+            bodies[i] = json_dumps(body, JSON_COMPACT);
             json_decref(body);
-            assert_non_null(pts[i].body);
+            assert_non_null(bodies[i]);
+            pts[i] = (struct e2e_racer){
+                .method = "PATCH", .path = path, .token = g_user.token, .body = bodies[i]};
         }
+        e2e_race(pts, N);
+        int ok = e2e_count_status(pts, N, 200);
         for (int i = 0; i < N; i++)
-            assert_int_equal(pthread_create(&th[i], NULL, patch_run, &pts[i]), 0);
-        for (int i = 0; i < N; i++)
-            pthread_join(th[i], NULL);
-        pthread_barrier_destroy(&start);
-        int ok = 0;
-        for (int i = 0; i < N; i++) {
-            ok += pts[i].status == 200;
-            free(pts[i].body);
-        }
+            free(bodies[i]);
         assert_int_equal(ok, N);
 
         char query[256];
         snprintf(query, sizeof query, "%s %s", w, m);
         json_t *b = search_ok(query, NULL);
-        json_int_t total = int_at(b, "totalElements");
-        uint64_t first = json_array_size(items_of(b))
-                             ? (uint64_t)int_at(json_array_get(items_of(b), 0), "id")
+        json_int_t total = e2e_int_at(b, "totalElements");
+        uint64_t first = json_array_size(e2e_items_of(b))
+                             ? (uint64_t)e2e_int_at(json_array_get(e2e_items_of(b), 0), "id")
                              : 0;
         json_decref(b);
         if (total != 1 || first != q)

@@ -10,15 +10,10 @@
  */
 #include "e2e_client.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <sodium.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,167 +21,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
-extern char **environ;
-
-#define PASSWORD     "Secret-pass-1"
-#define TOKEN_MAX    2048
 #define JWT_LIFETIME 10800 /* SPEC §4: 3 h */
 
 /* ---- small helpers ------------------------------------------------------------------------ */
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static const char *need_env(const char *name)
-{
-    const char *v = getenv(name);
-    if (!v || !*v) {
-        fprintf(stderr, "%s is not set: run through `scripts/eeum test`\n", name);
-        exit(1);
-    }
-    return v;
-}
-
-static json_t *item_of(const struct e2e_resp *r)
-{
-    return json_object_get(r->json, "item");
-}
-
-static const char *str_at(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
-static void expect_status(const struct e2e_resp *r, long status, const char *what)
-{
-    if (r->status != status)
-        fprintf(stderr, "%s: expected %ld, got %ld: %s\n", what, status, r->status,
-                r->body ? r->body : "(no body)");
-    assert_int_equal(r->status, status);
-}
-
-/* A fresh email ("u<unique>@example.com") and nickname ("n<unique>", at most 20 chars). */
-static void fresh_names(char *email, size_t elen, char *nick, size_t nlen)
-{
-    const char *u = e2e_unique();
-    snprintf(email, elen, "u%s@example.com", u);
-    snprintf(nick, nlen, "n%s", u);
-    assert_true(strlen(nick) <= 20);
-}
-
-/* A valid sign-up body (new reference). */
-static json_t *signup_body(const char *email, const char *nickname)
-{
-    json_t *b = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:s,s:s,s:s}", "email", email,
-                          "password", PASSWORD, "firstName", "길동", "lastName", "홍", "nickname",
-                          nickname, "phoneNumber", "010-1234-5678", "gender", "MALE", "birthYear",
-                          1995, "birthMonth", 3, "birthDate", 14, "zipCode", "06035", "mainAddress",
-                          "서울특별시 강남구 테헤란로 1", "detailAddress", "101동 1001호");
-    assert_non_null(b);
-    return b;
-}
-
-static void post_json_at(const char *base, const char *path, const char *token, json_t *body,
-                         struct e2e_resp *out)
-{
-    char *text = json_dumps(body, JSON_COMPACT);
-    assert_non_null(text);
-    char auth[TOKEN_MAX + 64];
-    const char *hdrs[2] = {NULL, NULL};
-    if (token) {
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-        hdrs[0] = auth;
-    }
-    int rc = e2e_request(base, "POST", path, hdrs, "application/json", text, SIZE_MAX, out);
-    free(text);
-    assert_int_equal(rc, 0);
-}
-
 static void sign_up(json_t *body, struct e2e_resp *out)
 {
-    post_json_at(e2e_base(), "/api/users/sign-up", NULL, body, out);
-}
-
-static void login_at(const char *base, const char *email, const char *password,
-                     struct e2e_resp *out)
-{
-    json_t *b = json_pack("{s:s,s:s}", "email", email, "password", password);
-    post_json_at(base, "/api/users/login", NULL, b, out);
-    json_decref(b);
+    e2e_post_json_at(e2e_base(), "/api/users/sign-up", NULL, body, out);
 }
 
 static void login(const char *email, const char *password, struct e2e_resp *out)
 {
-    login_at(e2e_base(), email, password, out);
-}
-
-struct user {
-    uint64_t id;
-    char email[96];
-    char nickname[32];
-    char password[80];
-    char token[TOKEN_MAX];
-    json_t *json; /* the user JSON of the sign-up answer (owned) */
-};
-
-/* Log `u` in (200 expected) and keep the token. */
-static void user_login(struct user *u)
-{
-    struct e2e_resp r;
-    login(u->email, u->password, &r);
-    expect_status(&r, 200, "login");
-    const char *t = str_at(item_of(&r), "jwtToken");
-    assert_non_null(t);
-    assert_true(strlen(t) < sizeof u->token);
-    snprintf(u->token, sizeof u->token, "%s", t);
-    e2e_resp_free(&r);
-}
-
-/* Sign up a fresh user on base (201 expected), optionally logging it in. */
-static void new_user_at(const char *base, struct user *u, bool with_login)
-{
-    memset(u, 0, sizeof *u);
-    fresh_names(u->email, sizeof u->email, u->nickname, sizeof u->nickname);
-    snprintf(u->password, sizeof u->password, "%s", PASSWORD);
-    json_t *b = signup_body(u->email, u->nickname);
-    struct e2e_resp r;
-    post_json_at(base, "/api/users/sign-up", NULL, b, &r);
-    json_decref(b);
-    expect_status(&r, 201, "sign-up");
-    json_t *it = item_of(&r);
-    assert_true(json_is_integer(json_object_get(it, "id")));
-    u->id = (uint64_t)json_integer_value(json_object_get(it, "id"));
-    assert_true(u->id > 0);
-    u->json = json_incref(it);
-    e2e_resp_free(&r);
-    if (with_login) {
-        struct e2e_resp lr;
-        login_at(base, u->email, u->password, &lr);
-        expect_status(&lr, 200, "login");
-        snprintf(u->token, sizeof u->token, "%s", str_at(item_of(&lr), "jwtToken"));
-        e2e_resp_free(&lr);
-    }
-}
-
-static void new_user(struct user *u)
-{
-    new_user_at(e2e_base(), u, true);
-}
-
-static void user_free(struct user *u)
-{
-    json_decref(u->json);
-    u->json = NULL;
+    e2e_login_at(e2e_base(), email, password, out);
 }
 
 static void user_path(char *out, size_t n, uint64_t id)
@@ -199,8 +51,8 @@ static json_t *get_me(const char *token)
 {
     struct e2e_resp r;
     assert_int_equal(e2e_get("/api/users/me", token, &r), 0);
-    expect_status(&r, 200, "GET /me");
-    json_t *it = json_incref(item_of(&r));
+    e2e_expect_status(&r, 200, "GET /me");
+    json_t *it = json_incref(e2e_item_of(&r));
     e2e_resp_free(&r);
     assert_non_null(it);
     return it;
@@ -236,7 +88,7 @@ static void assert_error_fields(const struct e2e_resp *r, long status, const cha
     if (r->status != status)
         fprintf(stderr, "%s: expected %ld, got %ld: %s\n", what, status, r->status, r->body);
     e2e_assert_error(r, status);
-    assert_true(has_hangul(str_at(r->json, "message")));
+    assert_true(has_hangul(e2e_str_at(r->json, "message")));
     json_t *errors = json_object_get(r->json, "errors");
     if (!json_is_array(errors) || json_array_size(errors) != n)
         fprintf(stderr, "%s: expected %zu error(s), got %s\n", what, n, r->body);
@@ -248,8 +100,8 @@ static void assert_error_fields(const struct e2e_resp *r, long status, const cha
         json_t *e;
         json_array_foreach(errors, k, e)
         {
-            const char *f = str_at(e, "field");
-            const char *m = str_at(e, "message");
+            const char *f = e2e_str_at(e, "field");
+            const char *m = e2e_str_at(e, "message");
             assert_non_null(f);
             assert_non_null(m);
             assert_true(has_hangul(m));
@@ -283,24 +135,6 @@ static bool has_secret_key(const json_t *v)
         }
     }
     return false;
-}
-
-/* "YYYY-MM-DDTHH:MM:SSZ" -> seconds since the epoch, or -1. */
-static long long parse_instant(const char *s)
-{
-    if (!s || strlen(s) != 20)
-        return -1;
-    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
-    for (size_t i = 0; i < 20; i++) {
-        if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
-            return -1;
-    }
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    const char *end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    if (!end || *end)
-        return -1;
-    return (long long)timegm(&tm);
 }
 
 static void append_utf8(char *buf, size_t *pos, unsigned cp)
@@ -364,7 +198,7 @@ static void b64url(const void *data, size_t len, char *out, size_t outlen)
 /* The JSON of one base64url segment (new ref), or NULL. */
 static json_t *segment_json(const char *seg, size_t n)
 {
-    unsigned char buf[TOKEN_MAX];
+    unsigned char buf[E2E_TOKEN_MAX];
     size_t bin = 0;
     if (sodium_base642bin(buf, sizeof buf, seg, n, NULL, &bin, NULL,
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
@@ -424,7 +258,7 @@ static void forge(const char *header_json, const json_t *payload, enum mac_kind 
 static const char HS256_HEADER[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
 
 /* The claims the server would put in a token of `u` (new ref). */
-static json_t *claims_of(const struct user *u, long long iat, long long exp)
+static json_t *claims_of(const struct e2e_user *u, long long iat, long long exp)
 {
     return json_pack("{s:I,s:s,s:s,s:I,s:I}", "id", (json_int_t)u->id, "email", u->email, "role",
                      "USER", "iat", (json_int_t)iat, "exp", (json_int_t)exp);
@@ -433,103 +267,6 @@ static json_t *claims_of(const struct user *u, long long iat, long long exp)
 /* ---- a private eeum-api (per-IP login limit) ---------------------------------------------- */
 
 static pid_t g_private_pid = -1;
-
-/* Spawn argv with the environment plus `overrides` ("K=V"), stdout+stderr to `log_path`. */
-static pid_t spawn(char *const argv[], const char *const *overrides, const char *log_path)
-{
-    size_t n = 0;
-    while (environ[n])
-        n++;
-    size_t no = 0;
-    while (overrides && overrides[no])
-        no++;
-    char **envp = calloc(n + no + 1, sizeof *envp);
-    assert_non_null(envp);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        bool replaced = false;
-        for (size_t j = 0; j < no; j++) {
-            size_t kl = (size_t)(strchr(overrides[j], '=') - overrides[j]);
-            if (strncmp(environ[i], overrides[j], kl + 1) == 0)
-                replaced = true;
-        }
-        if (!replaced)
-            envp[k++] = environ[i];
-    }
-    for (size_t j = 0; j < no; j++)
-        envp[k++] = (char *)(uintptr_t)overrides[j];
-    envp[k] = NULL;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    if (log_path) {
-        posix_spawn_file_actions_addopen(&fa, 1, log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    }
-    pid_t pid = -1;
-    int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, envp);
-    posix_spawn_file_actions_destroy(&fa);
-    free(envp);
-    return rc == 0 ? pid : -1;
-}
-
-/* Wait for `pid` up to `timeout_ms`; returns the wait status or -1 on timeout (then kills). */
-static int wait_exit(pid_t pid, long timeout_ms)
-{
-    for (long waited = 0; waited <= timeout_ms; waited += 50) {
-        int st;
-        pid_t r = waitpid(pid, &st, WNOHANG);
-        if (r == pid)
-            return st;
-        sleep_ms(50);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    return -1;
-}
-
-static unsigned free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(fd >= 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t l = sizeof a;
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &l), 0);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
-static long get_status(const char *base, const char *path)
-{
-    struct e2e_resp r;
-    if (e2e_request(base, "GET", path, NULL, NULL, NULL, 0, &r) != 0)
-        return -1;
-    long s = r.status;
-    e2e_resp_free(&r);
-    return s;
-}
-
-/* Start a private eeum-api on a free port with `extra` ("K=V") in its environment. */
-static pid_t start_private_api(char *base, size_t blen, const char *log_name, const char *extra)
-{
-    unsigned port = free_port();
-    char port_env[32], lp[1024];
-    snprintf(port_env, sizeof port_env, "PORT=%u", port);
-    snprintf(base, blen, "http://127.0.0.1:%u", port);
-    snprintf(lp, sizeof lp, "%s/logs/%s", need_env("EEUM_STATE_DIR"), log_name);
-    const char *ov[] = {port_env, extra, NULL};
-    char *argv[] = {(char *)(uintptr_t)need_env("EEUM_API_BIN"), NULL};
-    pid_t pid = spawn(argv, ov, lp);
-    assert_true(pid > 0);
-    g_private_pid = pid;
-    for (int i = 0; i < 300; i++) {
-        if (get_status(base, "/healthz") == 200)
-            return pid;
-        sleep_ms(50);
-    }
-    fail_msg("private eeum-api did not come up on %s (log %s)", base, lp);
-    return -1;
-}
 
 /* Never leave the private server behind, even when a test failed half-way. */
 static int kill_private_api(void **state)
@@ -549,10 +286,10 @@ static void sign_up_is_201_with_normalised_user_and_location(void **state)
 {
     (void)state;
     char email[96], nick[32], upper[96];
-    fresh_names(email, sizeof email, nick, sizeof nick);
+    e2e_fresh_names("u", email, sizeof email, nick, sizeof nick);
     for (size_t i = 0; i <= strlen(email); i++)
         upper[i] = (email[i] >= 'a' && email[i] <= 'z') ? (char)(email[i] - 32) : email[i];
-    json_t *b = signup_body(upper, nick);
+    json_t *b = e2e_signup_body(upper, nick);
     json_object_set_new(b, "phoneNumber", json_string("01012345678"));
     json_object_set_new(b, "zipCode", json_integer(6035));
     json_object_set_new(b, "gender", json_string("female"));
@@ -566,9 +303,9 @@ static void sign_up_is_201_with_normalised_user_and_location(void **state)
     struct e2e_resp r;
     sign_up(b, &r);
     json_decref(b);
-    expect_status(&r, 201, "sign-up");
+    e2e_expect_status(&r, 201, "sign-up");
     assert_true(json_is_true(json_object_get(r.json, "success")));
-    json_t *u = item_of(&r);
+    json_t *u = e2e_item_of(&r);
     assert_true(json_is_object(u));
 
     /* Exactly the fields of SPEC §4, nothing secret. */
@@ -584,30 +321,31 @@ static void sign_up_is_201_with_normalised_user_and_location(void **state)
     assert_int_equal(json_object_size(u), sizeof keys / sizeof keys[0]);
     assert_false(has_secret_key(r.json));
     assert_null(strstr(r.body, "$argon2"));
-    assert_null(strstr(r.body, PASSWORD));
+    assert_null(strstr(r.body, E2E_PASSWORD));
 
     json_int_t id = json_integer_value(json_object_get(u, "id"));
     assert_true(json_is_integer(json_object_get(u, "id")) && id > 0 && id != 999999999);
-    assert_string_equal(str_at(u, "email"), email); /* lower-cased */
-    assert_string_equal(str_at(json_object_get(u, "nameInfo"), "firstName"), "길동"); /* trimmed */
-    assert_string_equal(str_at(json_object_get(u, "nameInfo"), "lastName"), "홍");
-    assert_string_equal(str_at(u, "nickname"), nick);
-    assert_string_equal(str_at(u, "phoneNumber"), "010-1234-5678");
-    assert_string_equal(str_at(u, "gender"), "FEMALE");
+    assert_string_equal(e2e_str_at(u, "email"), email); /* lower-cased */
+    assert_string_equal(e2e_str_at(json_object_get(u, "nameInfo"), "firstName"),
+                        "길동"); /* trimmed */
+    assert_string_equal(e2e_str_at(json_object_get(u, "nameInfo"), "lastName"), "홍");
+    assert_string_equal(e2e_str_at(u, "nickname"), nick);
+    assert_string_equal(e2e_str_at(u, "phoneNumber"), "010-1234-5678");
+    assert_string_equal(e2e_str_at(u, "gender"), "FEMALE");
     json_t *birth = json_object_get(u, "birthInfo");
     assert_int_equal(json_integer_value(json_object_get(birth, "year")), 1995);
     assert_int_equal(json_integer_value(json_object_get(birth, "month")), 3);
     assert_int_equal(json_integer_value(json_object_get(birth, "date")), 14);
-    assert_string_equal(str_at(u, "profilePhotoUrl"), "https://cdn.example.com/p/1.png");
-    assert_string_equal(str_at(u, "role"), "USER");
-    assert_string_equal(str_at(u, "status"), "ACTIVE");
+    assert_string_equal(e2e_str_at(u, "profilePhotoUrl"), "https://cdn.example.com/p/1.png");
+    assert_string_equal(e2e_str_at(u, "role"), "USER");
+    assert_string_equal(e2e_str_at(u, "status"), "ACTIVE");
     json_t *addr = json_object_get(u, "addressInfo");
-    assert_string_equal(str_at(addr, "zipCode"), "06035");
-    assert_string_equal(str_at(addr, "mainAddress"), "서울특별시 강남구 테헤란로 1");
-    assert_string_equal(str_at(addr, "detailAddress"), "101동 1001호");
+    assert_string_equal(e2e_str_at(addr, "zipCode"), "06035");
+    assert_string_equal(e2e_str_at(addr, "mainAddress"), "서울특별시 강남구 테헤란로 1");
+    assert_string_equal(e2e_str_at(addr, "detailAddress"), "101동 1001호");
 
-    long long created = parse_instant(str_at(u, "createdAt"));
-    long long updated = parse_instant(str_at(u, "updatedAt"));
+    long long created = e2e_parse_instant(e2e_str_at(u, "createdAt"));
+    long long updated = e2e_parse_instant(e2e_str_at(u, "updatedAt"));
     if (created < 0 || updated < 0)
         fprintf(stderr, "bad instants in %s\n", r.body);
     assert_true(created >= 0 && updated >= 0);
@@ -621,10 +359,10 @@ static void sign_up_is_201_with_normalised_user_and_location(void **state)
     assert_string_equal(loc, want);
 
     /* The profile the user then sees is the same user. */
-    struct user me = {.id = (uint64_t)id};
+    struct e2e_user me = {.id = (uint64_t)id};
     snprintf(me.email, sizeof me.email, "%s", upper); /* login is case-insensitive too */
-    snprintf(me.password, sizeof me.password, "%s", PASSWORD);
-    user_login(&me);
+    snprintf(me.password, sizeof me.password, "%s", E2E_PASSWORD);
+    e2e_user_login_at(e2e_base(), &me);
     json_t *got = get_me(me.token);
     assert_true(json_equal(got, u));
     json_decref(got);
@@ -661,7 +399,7 @@ static void boundary_lengths_count_characters_and_are_accepted(void **state)
     memcpy(pw, "Aa1-", 4);
     pw[72] = '\0';
 
-    json_t *b = signup_body(email, nick);
+    json_t *b = e2e_signup_body(email, nick);
     json_object_set_new(b, "password", json_string(pw));
     json_object_set_new(b, "firstName", hangul(40, 1));
     json_object_set_new(b, "lastName", emoji(40));
@@ -672,10 +410,10 @@ static void boundary_lengths_count_characters_and_are_accepted(void **state)
         padded("https://cdn.example.com/", 'p', 512 - strlen("https://cdn.example.com/"), ""));
     struct e2e_resp r;
     sign_up(b, &r);
-    expect_status(&r, 201, "boundary sign-up");
-    json_t *it = item_of(&r);
-    assert_string_equal(str_at(it, "email"), email);
-    assert_string_equal(str_at(it, "nickname"), nick);
+    e2e_expect_status(&r, 201, "boundary sign-up");
+    json_t *it = e2e_item_of(&r);
+    assert_string_equal(e2e_str_at(it, "email"), email);
+    assert_string_equal(e2e_str_at(it, "nickname"), nick);
     assert_true(json_equal(json_object_get(json_object_get(it, "nameInfo"), "firstName"),
                            json_object_get(b, "firstName")));
     assert_true(json_equal(json_object_get(json_object_get(it, "nameInfo"), "lastName"),
@@ -690,7 +428,7 @@ static void boundary_lengths_count_characters_and_are_accepted(void **state)
     json_decref(b);
     /* The 72-character password is the one that logs in. */
     login(email, pw, &r);
-    expect_status(&r, 200, "login with a 72-char password");
+    e2e_expect_status(&r, 200, "login with a 72-char password");
     e2e_resp_free(&r);
     /* ...all of it: the same password without its last character does not. */
     pw[71] = '\0';
@@ -760,8 +498,8 @@ static void each_sign_up_rule_is_400_naming_that_field(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct bad_case *c = &cases[i];
         char email[96], nick[32];
-        fresh_names(email, sizeof email, nick, sizeof nick);
-        json_t *b = signup_body(email, nick);
+        e2e_fresh_names("u", email, sizeof email, nick, sizeof nick);
+        json_t *b = e2e_signup_body(email, nick);
         if (strcmp(c->what, "birth 2023-02-29") == 0) {
             json_object_set_new(b, "birthYear", json_integer(2023));
             json_object_set_new(b, "birthDate", json_integer(29));
@@ -797,8 +535,8 @@ static void every_failing_sign_up_field_is_listed_and_nothing_is_stored(void **s
 
     /* Six bad values at once, the rest valid. */
     char email[96], nick[32];
-    fresh_names(email, sizeof email, nick, sizeof nick);
-    json_t *b = signup_body("bad-email", nick);
+    e2e_fresh_names("u", email, sizeof email, nick, sizeof nick);
+    json_t *b = e2e_signup_body("bad-email", nick);
     json_object_set_new(b, "password", json_string("short"));
     json_object_set_new(b, "nickname", json_string("x"));
     json_object_set_new(b, "phoneNumber", json_string("02-123-4567"));
@@ -811,7 +549,7 @@ static void every_failing_sign_up_field_is_listed_and_nothing_is_stored(void **s
     e2e_resp_free(&r);
 
     /* A rejected sign-up stores nothing: its email and nickname are still free. */
-    b = signup_body(email, "x");
+    b = e2e_signup_body(email, "x");
     sign_up(b, &r);
     const char *nickonly[] = {"nickname"};
     assert_error_fields(&r, 400, nickonly, 1, "bad nickname only");
@@ -819,7 +557,7 @@ static void every_failing_sign_up_field_is_listed_and_nothing_is_stored(void **s
     json_object_set_new(b, "nickname", json_string(nick));
     sign_up(b, &r);
     json_decref(b);
-    expect_status(&r, 201, "sign-up after the fix");
+    e2e_expect_status(&r, 201, "sign-up after the fix");
     e2e_resp_free(&r);
 }
 
@@ -828,14 +566,14 @@ static void every_failing_sign_up_field_is_listed_and_nothing_is_stored(void **s
 static void taken_email_in_other_case_or_taken_nickname_is_409(void **state)
 {
     (void)state;
-    struct user a;
-    new_user_at(e2e_base(), &a, false);
+    struct e2e_user a;
+    e2e_new_user_at(e2e_base(), "u", &a, false);
 
     char email2[96], nick2[32], upper[96];
-    fresh_names(email2, sizeof email2, nick2, sizeof nick2);
+    e2e_fresh_names("u", email2, sizeof email2, nick2, sizeof nick2);
     for (size_t i = 0; i <= strlen(a.email); i++)
         upper[i] = (a.email[i] >= 'a' && a.email[i] <= 'z') ? (char)(a.email[i] - 32) : a.email[i];
-    json_t *b = signup_body(upper, nick2);
+    json_t *b = e2e_signup_body(upper, nick2);
     struct e2e_resp r;
     sign_up(b, &r);
     json_decref(b);
@@ -843,7 +581,7 @@ static void taken_email_in_other_case_or_taken_nickname_is_409(void **state)
     assert_error_fields(&r, 409, email_f, 1, "same email, other case");
     e2e_resp_free(&r);
 
-    b = signup_body(email2, a.nickname);
+    b = e2e_signup_body(email2, a.nickname);
     sign_up(b, &r);
     json_decref(b);
     const char *nick_f[] = {"nickname"};
@@ -851,56 +589,25 @@ static void taken_email_in_other_case_or_taken_nickname_is_409(void **state)
     e2e_resp_free(&r);
 
     /* Neither attempt left a row behind: both fresh names are still usable together. */
-    b = signup_body(email2, nick2);
+    b = e2e_signup_body(email2, nick2);
     sign_up(b, &r);
     json_decref(b);
-    expect_status(&r, 201, "fresh names after the 409s");
+    e2e_expect_status(&r, 201, "fresh names after the 409s");
     e2e_resp_free(&r);
-    user_free(&a);
+    e2e_user_free(&a);
 }
 
 #define RACERS 10
 
-struct racer {
-    pthread_barrier_t *start;
-    const char *path;
-    char *body;
-    long status;
-    json_int_t id; /* item.id of the answer, 0 if none */
-};
-
-static void *race_post(void *arg)
+/* POST bodies[i] (taken: freed here) to `path` from n threads released at once (e2e_race); the
+ * answers land in out[i]. */
+static void race(const char *path, char **bodies, struct e2e_racer *out, int n)
 {
-    struct racer *rc = arg;
-    pthread_barrier_wait(rc->start);
-    struct e2e_resp r;
-    rc->status = -1;
-    if (e2e_request(e2e_base(), "POST", rc->path, NULL, "application/json", rc->body, SIZE_MAX,
-                    &r) == 0) {
-        rc->status = r.status;
-        rc->id = json_integer_value(json_object_get(json_object_get(r.json, "item"), "id"));
-        e2e_resp_free(&r);
-    }
-    return NULL;
-}
-
-/* POST bodies[i] (taken: freed here) to `path` from n threads released at once; the answers
- * land in out[i]. Each thread has its own curl handle (e2e_request). */
-static void race(const char *path, char **bodies, struct racer *out, int n)
-{
-    pthread_barrier_t start;
-    pthread_t th[64];
-    assert_true(n <= 64);
-    assert_int_equal(pthread_barrier_init(&start, NULL, (unsigned)n), 0);
     for (int i = 0; i < n; i++)
-        out[i] = (struct racer){.start = &start, .path = path, .body = bodies[i]};
-    for (int i = 0; i < n; i++)
-        assert_int_equal(pthread_create(&th[i], NULL, race_post, &out[i]), 0);
-    for (int i = 0; i < n; i++)
-        pthread_join(th[i], NULL);
-    pthread_barrier_destroy(&start);
+        out[i] = (struct e2e_racer){.method = "POST", .path = path, .body = bodies[i]};
+    e2e_race(out, n);
     for (int i = 0; i < n; i++) {
-        free(out[i].body);
+        free(bodies[i]);
         out[i].body = NULL;
     }
 }
@@ -909,16 +616,16 @@ static void simultaneous_sign_ups_with_one_email_give_one_201_and_nine_409(void 
 {
     (void)state;
     char email[96], nick[32];
-    fresh_names(email, sizeof email, nick, sizeof nick);
+    e2e_fresh_names("u", email, sizeof email, nick, sizeof nick);
     char *bodies[RACERS];
     for (int i = 0; i < RACERS; i++) {
         char e[96], n[32];
-        fresh_names(e, sizeof e, n, sizeof n); /* one email, ten different nicknames */
-        json_t *b = signup_body(email, n);
+        e2e_fresh_names("u", e, sizeof e, n, sizeof n); /* one email, ten different nicknames */
+        json_t *b = e2e_signup_body(email, n);
         bodies[i] = json_dumps(b, JSON_COMPACT);
         json_decref(b);
     }
-    struct racer racers[RACERS];
+    struct e2e_racer racers[RACERS];
     race("/api/users/sign-up", bodies, racers, RACERS);
     int created = 0, conflicts = 0;
     json_int_t winner = 0;
@@ -935,10 +642,10 @@ static void simultaneous_sign_ups_with_one_email_give_one_201_and_nine_409(void 
     assert_int_equal(created, 1);
     assert_int_equal(conflicts, RACERS - 1);
     /* The one account that exists is the winner's. */
-    struct user u = {0};
+    struct e2e_user u = {0};
     snprintf(u.email, sizeof u.email, "%s", email);
-    snprintf(u.password, sizeof u.password, "%s", PASSWORD);
-    user_login(&u);
+    snprintf(u.password, sizeof u.password, "%s", E2E_PASSWORD);
+    e2e_user_login_at(e2e_base(), &u);
     json_t *me = get_me(u.token);
     assert_int_equal(json_integer_value(json_object_get(me, "id")), winner);
     json_decref(me);
@@ -949,30 +656,30 @@ static void simultaneous_sign_ups_with_one_email_give_one_201_and_nine_409(void 
 static void login_returns_a_3h_hs256_token_with_the_claims(void **state)
 {
     (void)state;
-    struct user u;
-    new_user_at(e2e_base(), &u, false);
+    struct e2e_user u;
+    e2e_new_user_at(e2e_base(), "u", &u, false);
     long long now = (long long)time(NULL);
     struct e2e_resp r;
     login(u.email, u.password, &r);
-    expect_status(&r, 200, "login");
+    e2e_expect_status(&r, 200, "login");
     assert_true(json_is_true(json_object_get(r.json, "success")));
-    json_t *it = item_of(&r);
+    json_t *it = e2e_item_of(&r);
     assert_int_equal(json_object_size(it), 1);
-    const char *t = str_at(it, "jwtToken");
+    const char *t = e2e_str_at(it, "jwtToken");
     assert_non_null(t);
     const char *h, *p;
     size_t hn, pn;
     assert_true(token_parts(t, &h, &hn, &p, &pn));
     json_t *hdr = segment_json(h, hn);
     assert_non_null(hdr);
-    assert_string_equal(str_at(hdr, "alg"), "HS256");
+    assert_string_equal(e2e_str_at(hdr, "alg"), "HS256");
     json_decref(hdr);
     json_t *c = segment_json(p, pn);
     assert_non_null(c);
     assert_true(json_is_integer(json_object_get(c, "id")));
     assert_int_equal(json_integer_value(json_object_get(c, "id")), (json_int_t)u.id);
-    assert_string_equal(str_at(c, "email"), u.email);
-    assert_string_equal(str_at(c, "role"), "USER");
+    assert_string_equal(e2e_str_at(c, "email"), u.email);
+    assert_string_equal(e2e_str_at(c, "role"), "USER");
     json_t *iat = json_object_get(c, "iat"), *exp = json_object_get(c, "exp");
     assert_true(json_is_integer(iat) && json_is_integer(exp));
     assert_int_equal(json_integer_value(exp) - json_integer_value(iat), JWT_LIFETIME);
@@ -985,12 +692,12 @@ static void login_returns_a_3h_hs256_token_with_the_claims(void **state)
     for (size_t i = 0; i <= strlen(u.email); i++)
         upper[i] = (u.email[i] >= 'a' && u.email[i] <= 'z') ? (char)(u.email[i] - 32) : u.email[i];
     login(upper, u.password, &r);
-    expect_status(&r, 200, "login with upper-case email");
+    e2e_expect_status(&r, 200, "login with upper-case email");
     e2e_resp_free(&r);
-    login(u.email, " " PASSWORD, &r);
+    login(u.email, " " E2E_PASSWORD, &r);
     e2e_assert_error(&r, 401);
     e2e_resp_free(&r);
-    user_free(&u);
+    e2e_user_free(&u);
 }
 
 /* The body without requestId (new ref). */
@@ -1005,10 +712,10 @@ static json_t *without_request_id(const struct e2e_resp *r)
 static void unknown_email_and_wrong_password_fail_identically(void **state)
 {
     (void)state;
-    struct user u;
-    new_user_at(e2e_base(), &u, false);
+    struct e2e_user u;
+    e2e_new_user_at(e2e_base(), "u", &u, false);
     char ghost[96], nick[32];
-    fresh_names(ghost, sizeof ghost, nick, sizeof nick);
+    e2e_fresh_names("u", ghost, sizeof ghost, nick, sizeof nick);
     struct e2e_resp wrong, unknown, toolong;
     login(u.email, "Wrong-pass-9", &wrong);
     login(ghost, "Wrong-pass-9", &unknown);
@@ -1032,7 +739,7 @@ static void unknown_email_and_wrong_password_fail_identically(void **state)
     e2e_resp_free(&wrong);
     e2e_resp_free(&unknown);
     e2e_resp_free(&toolong);
-    user_free(&u);
+    e2e_user_free(&u);
 }
 
 static unsigned retry_after(const struct e2e_resp *r)
@@ -1048,9 +755,9 @@ static unsigned retry_after(const struct e2e_resp *r)
 static void five_failures_for_one_email_block_it_with_429_and_retry_after(void **state)
 {
     (void)state;
-    struct user u, other;
-    new_user_at(e2e_base(), &u, false);
-    new_user_at(e2e_base(), &other, false);
+    struct e2e_user u, other;
+    e2e_new_user_at(e2e_base(), "u", &u, false);
+    e2e_new_user_at(e2e_base(), "u", &other, false);
     char upper[96];
     for (size_t i = 0; i <= strlen(u.email); i++)
         upper[i] = (u.email[i] >= 'a' && u.email[i] <= 'z') ? (char)(u.email[i] - 32) : u.email[i];
@@ -1077,10 +784,10 @@ static void five_failures_for_one_email_block_it_with_429_and_retry_after(void *
     e2e_resp_free(&r);
     /* Another account is not affected. */
     login(other.email, other.password, &r);
-    expect_status(&r, 200, "login of another account");
+    e2e_expect_status(&r, 200, "login of another account");
     e2e_resp_free(&r);
-    user_free(&u);
-    user_free(&other);
+    e2e_user_free(&u);
+    e2e_user_free(&other);
 }
 
 /*
@@ -1094,8 +801,8 @@ static void concurrent_wrong_passwords_get_no_more_than_the_limit_of_401s(void *
     const char *lm = getenv("LOGIN_MAX_FAILURES");
     int limit = lm && *lm ? (int)strtol(lm, NULL, 10) : 5;
     enum { N = 20 };
-    struct user u;
-    new_user_at(e2e_base(), &u, false);
+    struct e2e_user u;
+    e2e_new_user_at(e2e_base(), "u", &u, false);
     char *bodies[N];
     for (int i = 0; i < N; i++) {
         char pw[32];
@@ -1104,7 +811,7 @@ static void concurrent_wrong_passwords_get_no_more_than_the_limit_of_401s(void *
         bodies[i] = json_dumps(b, JSON_COMPACT);
         json_decref(b);
     }
-    struct racer racers[N];
+    struct e2e_racer racers[N];
     race("/api/users/login", bodies, racers, N);
     int unauthorized = 0, limited = 0;
     for (int i = 0; i < N; i++) {
@@ -1115,7 +822,7 @@ static void concurrent_wrong_passwords_get_no_more_than_the_limit_of_401s(void *
         else
             fprintf(stderr, "login racer %d: status %ld\n", i, racers[i].status);
     }
-    user_free(&u);
+    e2e_user_free(&u);
     if (unauthorized > limit)
         fprintf(stderr,
                 "%d concurrent wrong passwords for one email were evaluated "
@@ -1130,41 +837,42 @@ static void per_ip_failures_block_that_ip_on_a_private_instance(void **state)
 {
     (void)state;
     char base[64];
-    pid_t pid =
-        start_private_api(base, sizeof base, "e2e-users-ip-limit.log", "LOGIN_IP_MAX_FAILURES=3");
-    struct user u;
-    new_user_at(base, &u, false);
+    pid_t pid = e2e_start_private_api(base, sizeof base, "e2e-users-ip-limit.log",
+                                      "LOGIN_IP_MAX_FAILURES=3");
+    g_private_pid = pid;
+    struct e2e_user u;
+    e2e_new_user_at(base, "u", &u, false);
     struct e2e_resp r;
-    login_at(base, u.email, u.password, &r);
-    expect_status(&r, 200, "login before any failure");
+    e2e_login_at(base, u.email, u.password, &r);
+    e2e_expect_status(&r, 200, "login before any failure");
     e2e_resp_free(&r);
     /* Three failures, each for a different email (the per-email limit is not reached). */
     for (int i = 0; i < 3; i++) {
         char ghost[96], nick[32];
-        fresh_names(ghost, sizeof ghost, nick, sizeof nick);
-        login_at(base, ghost, "Wrong-pass-9", &r);
+        e2e_fresh_names("u", ghost, sizeof ghost, nick, sizeof nick);
+        e2e_login_at(base, ghost, "Wrong-pass-9", &r);
         e2e_assert_error(&r, 401);
         e2e_resp_free(&r);
     }
     char ghost[96], nick[32];
-    fresh_names(ghost, sizeof ghost, nick, sizeof nick);
-    login_at(base, ghost, "Wrong-pass-9", &r);
+    e2e_fresh_names("u", ghost, sizeof ghost, nick, sizeof nick);
+    e2e_login_at(base, ghost, "Wrong-pass-9", &r);
     e2e_assert_error(&r, 429);
     assert_true(retry_after(&r) >= 1);
     e2e_resp_free(&r);
     /* The whole IP is blocked, right passwords included. */
-    login_at(base, u.email, u.password, &r);
+    e2e_login_at(base, u.email, u.password, &r);
     e2e_assert_error(&r, 429);
     assert_true(retry_after(&r) >= 1);
     e2e_resp_free(&r);
     /* The limit lives in that process: the shared instance still lets the user in. */
     login(u.email, u.password, &r);
-    expect_status(&r, 200, "login on the shared instance");
+    e2e_expect_status(&r, 200, "login on the shared instance");
     e2e_resp_free(&r);
-    user_free(&u);
+    e2e_user_free(&u);
 
     assert_int_equal(kill(pid, SIGTERM), 0);
-    int st = wait_exit(pid, 15000);
+    int st = e2e_wait_exit(pid, 15000);
     g_private_pid = -1;
     assert_true(st >= 0 && WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 0);
@@ -1175,42 +883,42 @@ static void per_ip_failures_block_that_ip_on_a_private_instance(void **state)
 static void me_and_profile_return_the_callers_user(void **state)
 {
     (void)state;
-    struct user u;
-    new_user(&u);
+    struct e2e_user u;
+    e2e_new_user("u", &u);
     json_t *me = get_me(u.token);
     assert_true(json_equal(me, u.json));
     assert_false(has_secret_key(me));
 
     struct e2e_resp r;
-    char auth[TOKEN_MAX + 64];
+    char auth[E2E_TOKEN_MAX + 64];
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", u.token);
     const char *hdrs[] = {auth, NULL};
     /* The old frontend posts without a body, or with an empty JSON object. */
     assert_int_equal(e2e_request(e2e_base(), "POST", "/api/users/profile", hdrs, NULL, NULL, 0, &r),
                      0);
-    expect_status(&r, 200, "POST /profile without body");
-    assert_true(json_equal(item_of(&r), me));
+    e2e_expect_status(&r, 200, "POST /profile without body");
+    assert_true(json_equal(e2e_item_of(&r), me));
     e2e_resp_free(&r);
     assert_int_equal(e2e_json("POST", "/api/users/profile", u.token, "{}", &r), 0);
-    expect_status(&r, 200, "POST /profile with {}");
-    assert_true(json_equal(item_of(&r), me));
+    e2e_expect_status(&r, 200, "POST /profile with {}");
+    assert_true(json_equal(e2e_item_of(&r), me));
     e2e_resp_free(&r);
     json_decref(me);
 
     /* The auth scheme is case-insensitive (RFC 9110 11.1). */
     snprintf(auth, sizeof auth, "Authorization: bearer %s", u.token);
     assert_int_equal(e2e_request(e2e_base(), "GET", "/api/users/me", hdrs, NULL, NULL, 0, &r), 0);
-    expect_status(&r, 200, "GET /me with 'bearer'");
+    e2e_expect_status(&r, 200, "GET /me with 'bearer'");
     e2e_resp_free(&r);
 
     /* Two users each see themselves. */
-    struct user v;
-    new_user(&v);
+    struct e2e_user v;
+    e2e_new_user("u", &v);
     me = get_me(v.token);
     assert_int_equal(json_integer_value(json_object_get(me, "id")), (json_int_t)v.id);
     json_decref(me);
-    user_free(&u);
-    user_free(&v);
+    e2e_user_free(&u);
+    e2e_user_free(&v);
 }
 
 /* GET /me and POST /profile with the raw Authorization header `authz` (NULL: none): 401 with
@@ -1238,7 +946,7 @@ static void expect_rejected(const char *authz, const char *what)
 
 static void expect_rejected_token(const char *token, const char *what)
 {
-    char h[TOKEN_MAX + 64];
+    char h[E2E_TOKEN_MAX + 64];
     snprintf(h, sizeof h, "Authorization: Bearer %s", token);
     expect_rejected(h, what);
 }
@@ -1258,12 +966,12 @@ static void missing_malformed_and_garbage_credentials_are_401(void **state)
 static void forged_tampered_and_expired_tokens_are_401(void **state)
 {
     (void)state;
-    const char *secret = need_env("JWT_SECRET");
-    struct user a, b;
-    new_user(&a);
-    new_user(&b);
+    const char *secret = e2e_need_env("JWT_SECRET");
+    struct e2e_user a, b;
+    e2e_new_user("u", &a);
+    e2e_new_user("u", &b);
     long long now = (long long)time(NULL);
-    char tok[TOKEN_MAX];
+    char tok[E2E_TOKEN_MAX];
 
     /* Control: a token we sign with the server's secret is accepted, so the rejections below
      * are about what each token gets wrong, not about how we build tokens. */
@@ -1331,7 +1039,7 @@ static void forged_tampered_and_expired_tokens_are_401(void **state)
     expect_rejected_token(tok, "expired a second ago");
 
     /* Correctly signed for a user that does not exist. */
-    struct user ghost = a;
+    struct e2e_user ghost = a;
     ghost.id = (uint64_t)INT64_MAX - 7;
     claims = claims_of(&ghost, now, now + JWT_LIFETIME);
     forge(HS256_HEADER, claims, MAC_HS256, secret, tok, sizeof tok);
@@ -1341,8 +1049,8 @@ static void forged_tampered_and_expired_tokens_are_401(void **state)
     /* The genuine tokens are untouched by all this. */
     me = get_me(a.token);
     json_decref(me);
-    user_free(&a);
-    user_free(&b);
+    e2e_user_free(&a);
+    e2e_user_free(&b);
 }
 
 /* ---- 6. update ---------------------------------------------------------------------------- */
@@ -1350,10 +1058,10 @@ static void forged_tampered_and_expired_tokens_are_401(void **state)
 static void update_changes_fields_and_me_shows_them(void **state)
 {
     (void)state;
-    struct user u;
-    new_user(&u);
+    struct e2e_user u;
+    e2e_new_user("u", &u);
     char newnick[32], unused[96];
-    fresh_names(unused, sizeof unused, newnick, sizeof newnick);
+    e2e_fresh_names("u", unused, sizeof unused, newnick, sizeof newnick);
     json_t *b = json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:i}", "firstName", " 영희 ",
                           "lastName", "김", "nickname", newnick, "phoneNumber", "01198765432",
                           "profilePhotoUrl", "https://img.example.com/me.png", "zipCode", 12345,
@@ -1364,27 +1072,27 @@ static void update_changes_fields_and_me_shows_them(void **state)
     struct e2e_resp r;
     put_user(u.token, u.id, b, &r);
     json_decref(b);
-    expect_status(&r, 200, "PUT");
-    json_t *it = item_of(&r);
+    e2e_expect_status(&r, 200, "PUT");
+    json_t *it = e2e_item_of(&r);
     assert_int_equal(json_integer_value(json_object_get(it, "id")), (json_int_t)u.id);
-    assert_string_equal(str_at(json_object_get(it, "nameInfo"), "firstName"), "영희");
-    assert_string_equal(str_at(json_object_get(it, "nameInfo"), "lastName"), "김");
-    assert_string_equal(str_at(it, "nickname"), newnick);
-    assert_string_equal(str_at(it, "phoneNumber"), "011-9876-5432");
-    assert_string_equal(str_at(it, "profilePhotoUrl"), "https://img.example.com/me.png");
+    assert_string_equal(e2e_str_at(json_object_get(it, "nameInfo"), "firstName"), "영희");
+    assert_string_equal(e2e_str_at(json_object_get(it, "nameInfo"), "lastName"), "김");
+    assert_string_equal(e2e_str_at(it, "nickname"), newnick);
+    assert_string_equal(e2e_str_at(it, "phoneNumber"), "011-9876-5432");
+    assert_string_equal(e2e_str_at(it, "profilePhotoUrl"), "https://img.example.com/me.png");
     json_t *addr = json_object_get(it, "addressInfo");
-    assert_string_equal(str_at(addr, "zipCode"), "12345");
-    assert_string_equal(str_at(addr, "mainAddress"), "부산광역시 해운대구 1");
-    assert_string_equal(str_at(addr, "detailAddress"), "");
+    assert_string_equal(e2e_str_at(addr, "zipCode"), "12345");
+    assert_string_equal(e2e_str_at(addr, "mainAddress"), "부산광역시 해운대구 1");
+    assert_string_equal(e2e_str_at(addr, "detailAddress"), "");
     /* Email, gender and birth date do not change here; role and status never via the API. */
-    assert_string_equal(str_at(it, "role"), "USER");
-    assert_string_equal(str_at(it, "status"), "ACTIVE");
-    assert_string_equal(str_at(it, "email"), u.email);
-    assert_string_equal(str_at(it, "gender"), "MALE");
+    assert_string_equal(e2e_str_at(it, "role"), "USER");
+    assert_string_equal(e2e_str_at(it, "status"), "ACTIVE");
+    assert_string_equal(e2e_str_at(it, "email"), u.email);
+    assert_string_equal(e2e_str_at(it, "gender"), "MALE");
     assert_true(json_equal(json_object_get(it, "birthInfo"), json_object_get(u.json, "birthInfo")));
     assert_true(json_equal(json_object_get(it, "createdAt"), json_object_get(u.json, "createdAt")));
-    assert_true(parse_instant(str_at(it, "updatedAt")) >=
-                parse_instant(str_at(u.json, "updatedAt")));
+    assert_true(e2e_parse_instant(e2e_str_at(it, "updatedAt")) >=
+                e2e_parse_instant(e2e_str_at(u.json, "updatedAt")));
     assert_false(has_secret_key(r.json));
 
     json_t *me = get_me(u.token);
@@ -1393,39 +1101,39 @@ static void update_changes_fields_and_me_shows_them(void **state)
     e2e_resp_free(&r);
     /* The old email still logs in; the ignored one does not exist. */
     login(u.email, u.password, &r);
-    expect_status(&r, 200, "login with the unchanged email");
+    e2e_expect_status(&r, 200, "login with the unchanged email");
     e2e_resp_free(&r);
 
     /* The old nickname is free for someone else now. */
     char email2[96], nick2[32];
-    fresh_names(email2, sizeof email2, nick2, sizeof nick2);
-    b = signup_body(email2, u.nickname);
+    e2e_fresh_names("u", email2, sizeof email2, nick2, sizeof nick2);
+    b = e2e_signup_body(email2, u.nickname);
     sign_up(b, &r);
     json_decref(b);
-    expect_status(&r, 201, "sign-up with the released nickname");
+    e2e_expect_status(&r, 201, "sign-up with the released nickname");
     e2e_resp_free(&r);
 
     /* A partial update touches only what it names. */
     b = json_pack("{s:s}", "detailAddress", "2층");
     put_user(u.token, u.id, b, &r);
     json_decref(b);
-    expect_status(&r, 200, "PUT detailAddress");
+    e2e_expect_status(&r, 200, "PUT detailAddress");
     me = get_me(u.token);
-    assert_string_equal(str_at(json_object_get(me, "addressInfo"), "detailAddress"), "2층");
-    assert_string_equal(str_at(json_object_get(me, "addressInfo"), "zipCode"), "12345");
-    assert_string_equal(str_at(me, "nickname"), newnick);
-    assert_string_equal(str_at(me, "profilePhotoUrl"), "https://img.example.com/me.png");
+    assert_string_equal(e2e_str_at(json_object_get(me, "addressInfo"), "detailAddress"), "2층");
+    assert_string_equal(e2e_str_at(json_object_get(me, "addressInfo"), "zipCode"), "12345");
+    assert_string_equal(e2e_str_at(me, "nickname"), newnick);
+    assert_string_equal(e2e_str_at(me, "profilePhotoUrl"), "https://img.example.com/me.png");
     json_decref(me);
     e2e_resp_free(&r);
-    user_free(&u);
+    e2e_user_free(&u);
 }
 
 static void update_to_another_users_nickname_is_409_and_own_nickname_is_200(void **state)
 {
     (void)state;
-    struct user a, b;
-    new_user(&a);
-    new_user(&b);
+    struct e2e_user a, b;
+    e2e_new_user("u", &a);
+    e2e_new_user("u", &b);
     json_t *body = json_pack("{s:s,s:s}", "nickname", a.nickname, "firstName", "바뀜");
     struct e2e_resp r;
     put_user(b.token, b.id, body, &r);
@@ -1442,20 +1150,20 @@ static void update_to_another_users_nickname_is_409_and_own_nickname_is_200(void
     body = json_pack("{s:s,s:s}", "nickname", b.nickname, "lastName", "박");
     put_user(b.token, b.id, body, &r);
     json_decref(body);
-    expect_status(&r, 200, "own nickname");
-    assert_string_equal(str_at(item_of(&r), "nickname"), b.nickname);
-    assert_string_equal(str_at(json_object_get(item_of(&r), "nameInfo"), "lastName"), "박");
+    e2e_expect_status(&r, 200, "own nickname");
+    assert_string_equal(e2e_str_at(e2e_item_of(&r), "nickname"), b.nickname);
+    assert_string_equal(e2e_str_at(json_object_get(e2e_item_of(&r), "nameInfo"), "lastName"), "박");
     e2e_resp_free(&r);
-    user_free(&a);
-    user_free(&b);
+    e2e_user_free(&a);
+    e2e_user_free(&b);
 }
 
 static void update_of_another_user_is_403_and_changes_nothing(void **state)
 {
     (void)state;
-    struct user a, b;
-    new_user(&a);
-    new_user(&b);
+    struct e2e_user a, b;
+    e2e_new_user("u", &a);
+    e2e_new_user("u", &b);
     json_t *body = json_pack("{s:s}", "firstName", "해커");
     struct e2e_resp r;
     put_user(a.token, b.id, body, &r);
@@ -1473,27 +1181,27 @@ static void update_of_another_user_is_403_and_changes_nothing(void **state)
     json_t *me = get_me(b.token);
     assert_true(json_equal(me, b.json));
     json_decref(me);
-    user_free(&a);
-    user_free(&b);
+    e2e_user_free(&a);
+    e2e_user_free(&b);
 }
 
 static void password_change_retires_the_old_password(void **state)
 {
     (void)state;
-    struct user u;
-    new_user(&u);
+    struct e2e_user u;
+    e2e_new_user("u", &u);
     json_t *body = json_pack("{s:s}", "password", "Brand-new-pass-2");
     struct e2e_resp r;
     put_user(u.token, u.id, body, &r);
     json_decref(body);
-    expect_status(&r, 200, "PUT password");
+    e2e_expect_status(&r, 200, "PUT password");
     assert_false(has_secret_key(r.json));
     e2e_resp_free(&r);
-    login(u.email, PASSWORD, &r);
+    login(u.email, E2E_PASSWORD, &r);
     e2e_assert_error(&r, 401);
     e2e_resp_free(&r);
     login(u.email, "Brand-new-pass-2", &r);
-    expect_status(&r, 200, "login with the new password");
+    e2e_expect_status(&r, 200, "login with the new password");
     e2e_resp_free(&r);
     /* A weak new password is refused like at sign-up. */
     body = json_pack("{s:s}", "password", "alllowercase");
@@ -1503,16 +1211,16 @@ static void password_change_retires_the_old_password(void **state)
     assert_error_fields(&r, 400, pw_f, 1, "weak new password");
     e2e_resp_free(&r);
     login(u.email, "Brand-new-pass-2", &r);
-    expect_status(&r, 200, "login after the refused change");
+    e2e_expect_status(&r, 200, "login after the refused change");
     e2e_resp_free(&r);
-    user_free(&u);
+    e2e_user_free(&u);
 }
 
 static void null_or_empty_photo_clears_it(void **state)
 {
     (void)state;
-    struct user u;
-    new_user(&u);
+    struct e2e_user u;
+    e2e_new_user("u", &u);
     const char *clearers[] = {"null", "\"\""};
     for (size_t i = 0; i < 2; i++) {
         char body[128];
@@ -1520,8 +1228,8 @@ static void null_or_empty_photo_clears_it(void **state)
         json_t *set = json_pack("{s:s}", "profilePhotoUrl", "https://img.example.com/x.jpg");
         put_user(u.token, u.id, set, &r);
         json_decref(set);
-        expect_status(&r, 200, "set photo");
-        assert_string_equal(str_at(item_of(&r), "profilePhotoUrl"),
+        e2e_expect_status(&r, 200, "set photo");
+        assert_string_equal(e2e_str_at(e2e_item_of(&r), "profilePhotoUrl"),
                             "https://img.example.com/x.jpg");
         e2e_resp_free(&r);
 
@@ -1529,21 +1237,21 @@ static void null_or_empty_photo_clears_it(void **state)
         char path[64];
         user_path(path, sizeof path, u.id);
         assert_int_equal(e2e_json("PUT", path, u.token, body, &r), 0);
-        expect_status(&r, 200, body);
-        assert_true(json_is_null(json_object_get(item_of(&r), "profilePhotoUrl")));
+        e2e_expect_status(&r, 200, body);
+        assert_true(json_is_null(json_object_get(e2e_item_of(&r), "profilePhotoUrl")));
         e2e_resp_free(&r);
         json_t *me = get_me(u.token);
         assert_true(json_is_null(json_object_get(me, "profilePhotoUrl")));
         json_decref(me);
     }
-    user_free(&u);
+    e2e_user_free(&u);
 }
 
 static void empty_or_invalid_update_is_400_and_changes_nothing(void **state)
 {
     (void)state;
-    struct user u;
-    new_user(&u);
+    struct e2e_user u;
+    e2e_new_user("u", &u);
     char path[64];
     user_path(path, sizeof path, u.id);
     struct {
@@ -1574,7 +1282,7 @@ static void empty_or_invalid_update_is_400_and_changes_nothing(void **state)
     json_t *me = get_me(u.token);
     assert_true(json_equal(me, u.json));
     json_decref(me);
-    user_free(&u);
+    e2e_user_free(&u);
 }
 
 /*
@@ -1585,32 +1293,32 @@ static void nicknames_differing_only_in_emoji_are_distinct(void **state)
 {
     (void)state;
     char e1[96], e2[96], e3[96], base[32], n1[64], n2[64], n3[64];
-    fresh_names(e1, sizeof e1, base, sizeof base);
-    fresh_names(e2, sizeof e2, n2, sizeof n2);
-    fresh_names(e3, sizeof e3, n3, sizeof n3);
+    e2e_fresh_names("u", e1, sizeof e1, base, sizeof base);
+    e2e_fresh_names("u", e2, sizeof e2, n2, sizeof n2);
+    e2e_fresh_names("u", e3, sizeof e3, n3, sizeof n3);
     base[14] = '\0'; /* room for two 4-byte emoji within 20 characters */
     snprintf(n1, sizeof n1, "%s\xF0\x9F\x8D\x9C\xF0\x9F\x8D\x9C", base); /* ramen x2 */
     snprintf(n2, sizeof n2, "%s\xF0\x9F\x8D\x95\xF0\x9F\x8D\x95", base); /* pizza x2 */
-    json_t *b = signup_body(e1, n1);
+    json_t *b = e2e_signup_body(e1, n1);
     struct e2e_resp r;
     sign_up(b, &r);
     json_decref(b);
-    expect_status(&r, 201, "first emoji nickname");
+    e2e_expect_status(&r, 201, "first emoji nickname");
     e2e_resp_free(&r);
     /* The very same nickname is taken, of course. */
-    b = signup_body(e3, n1);
+    b = e2e_signup_body(e3, n1);
     sign_up(b, &r);
     json_decref(b);
     const char *nick_f[] = {"nickname"};
     assert_error_fields(&r, 409, nick_f, 1, "same emoji nickname");
     e2e_resp_free(&r);
     /* A different one is not. */
-    b = signup_body(e2, n2);
+    b = e2e_signup_body(e2, n2);
     sign_up(b, &r);
     json_decref(b);
     long status = r.status;
-    bool same = status == 201 && str_at(item_of(&r), "nickname") &&
-                strcmp(str_at(item_of(&r), "nickname"), n2) == 0;
+    bool same = status == 201 && e2e_str_at(e2e_item_of(&r), "nickname") &&
+                strcmp(e2e_str_at(e2e_item_of(&r), "nickname"), n2) == 0;
     if (status != 201)
         fprintf(stderr, "a different emoji nickname got %ld: %s\n", status, r.body);
     e2e_resp_free(&r); /* before asserting: the expected failure leaks nothing */
@@ -1623,9 +1331,9 @@ static void nicknames_differing_only_in_emoji_are_distinct(void **state)
 static void delete_of_another_user_is_403_and_changes_nothing(void **state)
 {
     (void)state;
-    struct user a, b;
-    new_user(&a);
-    new_user(&b);
+    struct e2e_user a, b;
+    e2e_new_user("u", &a);
+    e2e_new_user("u", &b);
     struct e2e_resp r;
     delete_user(a.token, b.id, &r);
     e2e_assert_error(&r, 403);
@@ -1636,21 +1344,21 @@ static void delete_of_another_user_is_403_and_changes_nothing(void **state)
     json_t *me = get_me(b.token);
     assert_true(json_equal(me, b.json));
     json_decref(me);
-    user_login(&b);
-    user_free(&a);
-    user_free(&b);
+    e2e_user_login_at(e2e_base(), &b);
+    e2e_user_free(&a);
+    e2e_user_free(&b);
 }
 
 static void deleted_user_loses_tokens_and_login_and_frees_email_and_nickname(void **state)
 {
     (void)state;
-    struct user u;
-    new_user(&u);
-    char old_token[TOKEN_MAX];
+    struct e2e_user u;
+    e2e_new_user("u", &u);
+    char old_token[E2E_TOKEN_MAX];
     snprintf(old_token, sizeof old_token, "%s", u.token);
     struct e2e_resp r;
     delete_user(u.token, u.id, &r);
-    expect_status(&r, 200, "DELETE self");
+    e2e_expect_status(&r, 200, "DELETE self");
     assert_true(json_is_true(json_object_get(r.json, "success")));
     e2e_resp_free(&r);
 
@@ -1673,30 +1381,30 @@ static void deleted_user_loses_tokens_and_login_and_frees_email_and_nickname(voi
     /* Email and nickname are free again: a new account, with a new id. (That another user can
      * take the nickname by update is shown in
      * deleted_users_nickname_can_be_taken_by_an_update.) */
-    json_t *b = signup_body(u.email, u.nickname);
+    json_t *b = e2e_signup_body(u.email, u.nickname);
     sign_up(b, &r);
     json_decref(b);
-    expect_status(&r, 201, "sign-up with a deleted user's email and nickname");
-    json_int_t new_id = json_integer_value(json_object_get(item_of(&r), "id"));
+    e2e_expect_status(&r, 201, "sign-up with a deleted user's email and nickname");
+    json_int_t new_id = json_integer_value(json_object_get(e2e_item_of(&r), "id"));
     assert_true(new_id > 0 && (uint64_t)new_id != u.id);
-    assert_string_equal(str_at(item_of(&r), "email"), u.email);
-    assert_string_equal(str_at(item_of(&r), "nickname"), u.nickname);
+    assert_string_equal(e2e_str_at(e2e_item_of(&r), "email"), u.email);
+    assert_string_equal(e2e_str_at(e2e_item_of(&r), "nickname"), u.nickname);
     e2e_resp_free(&r);
-    user_login(&u);
+    e2e_user_login_at(e2e_base(), &u);
     json_t *me = get_me(u.token);
     assert_int_equal(json_integer_value(json_object_get(me, "id")), new_id);
     json_decref(me);
     /* The deleted account's token does not come back to life with the new account. */
     expect_rejected_token(old_token, "old token after re-registration");
-    user_free(&u);
+    e2e_user_free(&u);
 }
 
 static void deleted_users_nickname_can_be_taken_by_an_update(void **state)
 {
     (void)state;
-    struct user gone, v;
-    new_user(&gone);
-    new_user(&v);
+    struct e2e_user gone, v;
+    e2e_new_user("u", &gone);
+    e2e_new_user("u", &v);
     struct e2e_resp r;
     json_t *body = json_pack("{s:s}", "nickname", gone.nickname);
     put_user(v.token, v.id, body, &r);
@@ -1704,15 +1412,15 @@ static void deleted_users_nickname_can_be_taken_by_an_update(void **state)
     assert_error_fields(&r, 409, nick_f, 1, "nickname of a live user");
     e2e_resp_free(&r);
     delete_user(gone.token, gone.id, &r);
-    expect_status(&r, 200, "DELETE self");
+    e2e_expect_status(&r, 200, "DELETE self");
     e2e_resp_free(&r);
     put_user(v.token, v.id, body, &r);
     json_decref(body);
-    expect_status(&r, 200, "nickname of a deleted user");
-    assert_string_equal(str_at(item_of(&r), "nickname"), gone.nickname);
+    e2e_expect_status(&r, 200, "nickname of a deleted user");
+    assert_string_equal(e2e_str_at(e2e_item_of(&r), "nickname"), gone.nickname);
     e2e_resp_free(&r);
-    user_free(&gone);
-    user_free(&v);
+    e2e_user_free(&gone);
+    e2e_user_free(&v);
 }
 
 int main(void)
