@@ -499,12 +499,14 @@ struct http_server *http_server_start(const struct config *cfg, struct app *app,
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (ipv6)
         flags |= MHD_USE_IPv6;
-    srv->daemon = MHD_start_daemon(
-        flags, (uint16_t)cfg->port, NULL, NULL, on_access, srv, MHD_OPTION_LISTEN_SOCKET, fd,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->http_threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned int)cfg->http_conn_limit, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned int)cfg->http_conn_timeout_s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_END);
+    /* The logger goes first so libmicrohttpd reports option problems through it. */
+    srv->daemon =
+        MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_access, srv,
+                         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
+                         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->http_threads,
+                         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->http_conn_limit,
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->http_conn_timeout_s,
+                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
     if (!srv->daemon) {
         log_error("http.start", "libmicrohttpd could not start on %s:%u", cfg->bind_address,
                   cfg->port);
