@@ -185,4 +185,124 @@ void val_user_update(const json_t *body, struct val_user *out, struct val_result
  * has_email == false must be answered like a wrong password (401), never with a hint. */
 void val_login(const json_t *body, struct val_user *out, struct val_result *res);
 
+/* ---- diaries (src/validate/diaries.c; all pure and thread-safe, none allocates) ---- */
+
+#define VAL_DIARY_TITLE_MAX      100
+#define VAL_DIARY_CONTENT_MAX    20000
+#define VAL_DIARY_WEATHER_MAX    40
+#define VAL_DIARY_TAGS_MAX       10 /* tags per diary */
+#define VAL_DIARY_TAG_MAX        20 /* characters per tag */
+#define VAL_DIARY_QUERY_MAX      200
+#define VAL_DIARY_RANGE_DAYS_MAX 366
+#define VAL_EMOTION_COUNT        5
+
+/*
+ * The emotion labels in their fixed order (SPEC §4; ties go to the earlier one): 0 걱정,
+ * 1 분노, 2 행복, 3 설렘, 4 슬픔. Both the user-picked `mood` and the analysed `emotion` are
+ * an index into this order. Pure and thread-safe.
+ */
+/* The label of index i (static storage), or NULL when i is not 0..4. */
+const char *val_emotion_label(int i);
+/* The index of the label s[0..n) (exact bytes, no trimming), or -1 when it is none of them. */
+int val_emotion_index(const char *s, size_t n);
+
+/*
+ * Calendar arithmetic on struct val_date (proleptic Gregorian; pure, thread-safe). The
+ * argument must be a valid date (val_date_valid), except that val_date_to_days takes any
+ * month 1..12 and day 1..31 without complaint.
+ */
+/* The day after d (31 Dec rolls into 1 Jan of the next year, 28 Feb into 29 Feb in a leap
+ * year). */
+struct val_date val_date_next(struct val_date d);
+/* Days since 1970-01-01 (negative before it); b - a in days is
+ * val_date_to_days(b) - val_date_to_days(a). */
+long long val_date_to_days(struct val_date d);
+/* Parses exactly "YYYY-MM-DD" (10 bytes: four digits, '-', two digits, '-', two digits; no
+ * spaces, signs or time part) naming a real date. True and *out set on success; *out is
+ * zeroed otherwise. s need not be NUL-terminated. */
+bool val_date_parse(const char *s, size_t n, struct val_date *out);
+
+/*
+ * A diary body, create or partial update. Views borrow from the JSON body; mood_label is
+ * static. has_* says the field was given and valid:
+ * - weather: n == 0 with has_weather means "clear it" (update: null or ""); on create an
+ *   absent, null, "" or blank weather is simply no weather (has_weather false).
+ * - mood: -1 with has_mood means "clear it" (update: null, "" or blank); on create absent,
+ *   null, "" or blank is no mood (has_mood false, mood -1). Otherwise the index 0..4.
+ * - tags: null or [] give has_tags with ntags == 0, "no tags" (on update: clear the list);
+ *   absent leaves has_tags false. The list always replaces the stored one; duplicates are
+ *   already removed.
+ * A field that failed has its has_* false.
+ */
+struct val_diary {
+    bool has_title, has_content, has_weather, has_published, has_mood, has_tags;
+    struct val_str title, content; /* trimmed; content may hold line breaks and tabs */
+    struct val_str weather;        /* trimmed, single line */
+    struct val_date published;     /* publishedDate */
+    int mood;                      /* 0..4 into the label order, -1 = none */
+    const char *mood_label;        /* val_emotion_label(mood), NULL when mood == -1 */
+    size_t ntags;
+    struct val_str tags[VAL_DIARY_TAGS_MAX]; /* trimmed, first spelling of each kept */
+};
+
+/*
+ * Create body: title (1..100 characters, trimmed, one line), content (1..20000, trimmed,
+ * line breaks and tabs allowed), weather? (<= 40, trimmed, one line), publishedDate (a string
+ * "YYYY-MM-DD" exactly, untrimmed, a real date from 1900-01-01 up to the day after `today`),
+ * mood? (one of the five labels, trimmed), tags? (an array of at most 10 strings as sent,
+ * each 1..20 characters after trimming with no control characters; duplicates, compared
+ * case-insensitively for ASCII letters, are dropped keeping the first). Every tag problem is
+ * one error on "tags". `today` is the current date in APP_TZ and must be valid. Every failing
+ * field is listed; a non-object body is one error on "body".
+ */
+void val_diary_create(const json_t *body, struct val_date today, struct val_diary *out,
+                      struct val_result *res);
+
+/* Partial update: any subset of the create fields with the same rules, at least one
+ * (otherwise an error on "body"). title, content and publishedDate cannot be null or empty;
+ * weather and mood null or "" clear them; tags null or [] clear the list. */
+void val_diary_update(const json_t *body, struct val_date today, struct val_diary *out,
+                      struct val_result *res);
+
+/* GET /api/diaries filters. Views borrow from the query strings. */
+struct val_diary_filter {
+    bool has_from, has_to, has_emotion, has_tag, has_q;
+    struct val_date from, to; /* publishedDate bounds, both inclusive */
+    int emotion;              /* analysed top label, 0..4, -1 = no filter */
+    const char *emotion_label;
+    struct val_str tag, q; /* trimmed */
+};
+
+/*
+ * Raw query values, NULL = absent. An empty value (what a form sends for an unfilled input)
+ * also counts as absent, and so does a tag, q or emotion that is blank after trimming.
+ * from/to: "YYYY-MM-DD" exactly (untrimmed), real dates, from <= to when both are given
+ * (otherwise an error on "to"); no span limit. emotion: one of the five labels (trimmed).
+ * tag: 1..20 characters after trimming, no control characters. q: 1..200 characters after
+ * trimming, no control characters (the search module parses it). Values that are not UTF-8
+ * fail. Error fields are the parameter names.
+ */
+void val_diary_filters(const char *from, const char *to, const char *emotion, const char *tag,
+                       const char *q, struct val_diary_filter *out, struct val_result *res);
+
+/* GET /api/diaries/calendar?month=YYYY-MM: exactly "YYYY-MM" (7 bytes, untrimmed), year
+ * 1..9999, month 01..12. Required: NULL or "" is an error on "month" too (the calendar has
+ * no implicit month). *year and *month are 0 on failure. */
+void val_month(const char *s, int *year, int *month, struct val_result *res);
+
+/* GET /api/diaries/stats?from=&to= */
+struct val_range {
+    bool has_from, has_to;
+    struct val_date from, to; /* both inclusive */
+};
+
+/*
+ * Both optional (NULL or "" = absent; the caller supplies its default, and must keep a
+ * defaulted range within VAL_DIARY_RANGE_DAYS_MAX itself). Each is "YYYY-MM-DD" exactly and
+ * a real date. When both are given, from <= to and to - from <= 366 days (so 2024-01-01 ..
+ * 2025-01-01 passes, 2024-01-01 .. 2025-01-02 fails); either failure is an error on "to".
+ */
+void val_date_range(const char *from, const char *to, struct val_range *out,
+                    struct val_result *res);
+
 #endif
