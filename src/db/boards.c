@@ -329,7 +329,9 @@ enum status db_boards_visible(struct db_conn *c, uint64_t id)
 #define FT_LATEST   BOARD_COLS BOARD_FROM FT_WHERE NEWEST " LIMIT ? OFFSET ?"
 #define SCAN_LATEST BOARD_COLS BOARD_FROM SCAN_WHERE NEWEST " LIMIT ? OFFSET ?"
 #define FT_COUNT    "COUNT(*) FROM (SELECT b.id FROM boards b" FT_WHERE " LIMIT ?) t"
-#define SCAN_COUNT  "COUNT(*) FROM (SELECT b.id FROM boards b" SCAN_WHERE NEWEST " LIMIT ?) t"
+/* Any `cap` matches will do for a count: without ORDER BY the scan stops at the cap instead of
+ * walking the rows in date order first. */
+#define SCAN_COUNT "COUNT(*) FROM (SELECT b.id FROM boards b" SCAN_WHERE " LIMIT ?) t"
 
 static const char SQL_FT_RELEVANT_MARIA[] = MARIA FT_RELEVANT;
 static const char SQL_FT_RELEVANT_MYSQL[] = MYSQL_ FT_RELEVANT;
