@@ -10,6 +10,7 @@
 #include "eeum/http.h"
 #include "eeum/log.h"
 #include "eeum/metrics.h"
+#include "eeum/publisher.h"
 #include "eeum/random.h"
 #include "eeum/ratelimit.h"
 #include "eeum/sqs.h"
@@ -100,6 +101,9 @@ static int serve(const struct config *cfg)
     }
     if (!log_async_start())
         log_warn("log.async", "batched logging unavailable; writing every line at once");
+    /* The outbox publisher runs before the first request can enqueue a row. */
+    if (publisher_start(&app) != 0)
+        goto out;
     app.server = http_server_start(cfg, &app, API_ROUTES, API_ROUTES_COUNT);
     if (!app.server)
         goto out;
@@ -112,6 +116,13 @@ static int serve(const struct config *cfg)
     app.server = NULL;
     rc = 0;
 out:
+    /* After the HTTP server (no request can wake it any more), before the pool it borrows. */
+    if (!publisher_stop(cfg->shutdown_timeout_s)) {
+        /* Its batch is still in flight on a pool connection and the SQS client: freeing
+         * them would pull them from under it. The process is about to exit anyway, and the
+         * rows stay pending for the next start (the deduplication id absorbs a re-send). */
+        app.pool = NULL;
+    }
     docs_free(app.docs);
     ratelimit_free(app.login_ip_limit);
     ratelimit_free(app.login_email_limit);

@@ -55,7 +55,8 @@ struct config {
     char *aws_session_token;     /* secret, optional */
     char *sqs_endpoint;          /* optional: derived from the queue URL */
     char *sqs_queue_url;
-    unsigned sqs_timeout_s; /* SQS_TIMEOUT, default 5 */
+    unsigned sqs_timeout_s;   /* SQS_TIMEOUT, default 5 */
+    unsigned outbox_sweep_ms; /* OUTBOX_SWEEP_MS, default 1000: publisher's periodic sweep */
 };
 
 /* A source of values: returns the value of `key` or NULL. */

@@ -107,6 +107,8 @@ static const struct var VARS[] = {
      "SQS endpoint (default: scheme and host of SQS_QUEUE_URL)"},
     {"SQS_TIMEOUT", VAR_UINT, VF_API | VF_ANALYZER, S(sqs_timeout_s), "5", 1, 60,
      "SQS request timeout, seconds (long polls add their wait)"},
+    {"OUTBOX_SWEEP_MS", VAR_UINT, VF_API, S(outbox_sweep_ms), "1000", 10, 600000,
+     "interval of the outbox publisher's sweep for due rows, ms (commits also wake it)"},
     {"LOG_FORMAT", VAR_STR, VF_ALL, 0, "text", 0, 0, "text | json"},
 };
 

@@ -1,12 +1,14 @@
 /*
  * health.c - liveness (/healthz), readiness (/readyz: database and queue) and Prometheus
- * metrics (/metrics).
+ * metrics (/metrics, with the outbox backlog and publisher counters).
  */
 #include "eeum/app.h"
 #include "eeum/db.h"
+#include "eeum/db_outbox.h"
 #include "eeum/handlers.h"
 #include "eeum/http.h"
 #include "eeum/metrics.h"
+#include "eeum/publisher.h"
 #include "eeum/sqs.h"
 #include "eeum/strbuf.h"
 
@@ -48,17 +50,59 @@ enum status h_health_ready(struct http_req *req, struct http_resp *resp)
     const char *db = check_database(req);
     const char *queue = check_queue(req->app, qerr);
     json_t *checks = json_pack("{s:s,s:s}", "database", db, "queue", queue);
-    if (strcmp(db, "ok") == 0 && strcmp(queue, "ok") == 0) {
-        json_t *item = json_pack("{s:s,s:o}", "status", "ready", "checks", checks);
+    bool db_ok = strcmp(db, "ok") == 0, queue_ok = strcmp(queue, "ok") == 0;
+    if (db_ok) {
+        /* Without SQS every write still succeeds: the outbox keeps its messages until the
+         * queue is back. So the instance stays in service, reporting itself degraded. */
+        json_t *item =
+            json_pack("{s:s,s:o}", "status", queue_ok ? "ready" : "degraded", "checks", checks);
         return http_resp_item(resp, item);
     }
     char msg[160];
-    bool both = strcmp(db, "ok") != 0 && strcmp(queue, "ok") != 0;
     snprintf(msg, sizeof msg, "서비스 준비가 되지 않았습니다: %s",
-             both ? "database, queue" : (strcmp(db, "ok") != 0 ? "database" : "queue"));
+             queue_ok ? "database" : "database, queue");
     enum status st = http_resp_error(resp, STATUS_UNAVAILABLE, msg, NULL);
     json_object_set_new(resp->json, "checks", checks);
     return st;
+}
+
+/* The outbox backlog (omitted while the database is down) and the publisher's counters. */
+static bool render_outbox(struct http_req *req, struct strbuf *sb)
+{
+    struct publisher_stats ps;
+    publisher_get_stats(&ps);
+    uint64_t pending = 0;
+    double oldest = 0;
+    struct db_conn *c = http_req_db(req);
+    bool ok = true;
+    if (c && db_outbox_backlog(c, &pending, &oldest) == STATUS_OK)
+        ok &= strbuf_printf(sb,
+                            "# HELP eeum_outbox_backlog Outbox rows waiting to be sent to SQS.\n"
+                            "# TYPE eeum_outbox_backlog gauge\n"
+                            "eeum_outbox_backlog %llu\n"
+                            "# HELP eeum_outbox_oldest_pending_seconds Age of the oldest "
+                            "waiting outbox row.\n"
+                            "# TYPE eeum_outbox_oldest_pending_seconds gauge\n"
+                            "eeum_outbox_oldest_pending_seconds %.3f\n",
+                            (unsigned long long)pending, oldest);
+    ok &= strbuf_printf(sb,
+                        "# HELP eeum_outbox_sent_total Outbox messages SQS accepted.\n"
+                        "# TYPE eeum_outbox_sent_total counter\n"
+                        "eeum_outbox_sent_total %llu\n"
+                        "# HELP eeum_outbox_send_failures_total Outbox messages a send attempt "
+                        "did not deliver (retried later).\n"
+                        "# TYPE eeum_outbox_send_failures_total counter\n"
+                        "eeum_outbox_send_failures_total %llu\n"
+                        "# HELP eeum_outbox_batches_total SendMessageBatch calls.\n"
+                        "# TYPE eeum_outbox_batches_total counter\n"
+                        "eeum_outbox_batches_total %llu\n"
+                        "# HELP eeum_outbox_last_error_time_seconds When a send last failed "
+                        "(0: never).\n"
+                        "# TYPE eeum_outbox_last_error_time_seconds gauge\n"
+                        "eeum_outbox_last_error_time_seconds %lld\n",
+                        (unsigned long long)ps.sent, (unsigned long long)ps.send_failures,
+                        (unsigned long long)ps.batches, (long long)ps.last_error_time);
+    return ok;
 }
 
 enum status h_health_metrics(struct http_req *req, struct http_resp *resp)
@@ -80,6 +124,7 @@ enum status h_health_metrics(struct http_req *req, struct http_resp *resp)
                         "eeum_process_start_time_seconds %lld\n",
                         db_pool_in_use(app->pool), db_pool_size(app->pool),
                         http_server_inflight(app->server), (long long)app->started_at);
+    ok &= render_outbox(req, &sb);
     if (!ok) {
         strbuf_free(&sb);
         return STATUS_INTERNAL;
