@@ -12,7 +12,10 @@
     " b.comment_count, DATE_FORMAT(b.created_at, '%Y-%m-%dT%H:%i:%sZ'),"                           \
     " DATE_FORMAT(b.updated_at, '%Y-%m-%dT%H:%i:%sZ'),"                                            \
     " DATE_FORMAT(b.created_at, '%Y-%m-%d %H:%i:%s.%f')"
-#define BOARD_FROM    " FROM boards b JOIN users u ON u.id = b.user_id"
+/* STRAIGHT_JOIN: posts first. Left to itself the optimizer drives from the few users and sorts
+ * every post (2.4 s of server CPU per list page at 1M posts) instead of walking
+ * ix_boards_latest newest first and stopping after one page. */
+#define BOARD_FROM    " FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id"
 #define NEWEST        " ORDER BY b.created_at DESC, b.id DESC"
 #define BEFORE_CURSOR " AND (b.created_at < ? OR (b.created_at = ? AND b.id < ?))"
 
@@ -62,7 +65,7 @@ static const char SQL_DELETE[] =
     " DATE_FORMAT(c.created_at, '%Y-%m-%dT%H:%i:%sZ'),"                                            \
     " DATE_FORMAT(c.updated_at, '%Y-%m-%dT%H:%i:%sZ'),"                                            \
     " DATE_FORMAT(c.created_at, '%Y-%m-%d %H:%i:%s.%f')"
-#define COMMENT_FROM " FROM comments c JOIN users u ON u.id = c.user_id"
+#define COMMENT_FROM " FROM comments c STRAIGHT_JOIN users u ON u.id = c.user_id"
 #define OLDEST       " ORDER BY c.created_at, c.id"
 
 static const char SQL_BOARD_VISIBLE[] = "SELECT id FROM boards WHERE id = ? AND is_deleted = 0";
