@@ -17,7 +17,8 @@
 # ... ($ROUNDS rounds each), reading each server's CPU time from /proc around every run; print
 # a table (median req/s, p50, p99, server CPU per request and the api/bare ratios) and write
 # it into the healthz section of BENCHMARKS.md. Everything started here is stopped on exit
-# (trap), also on failure or Ctrl-C.
+# (trap), also on failure or Ctrl-C. The helpers shared with bench/run-users.sh are in
+# bench/lib.sh.
 #
 # Environment:
 #   DURATION=10           seconds per wrk run (1..120)
@@ -39,12 +40,13 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 readonly ROOT
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 readonly BUILD_DIR="$ROOT/build/release"
 readonly BARE_BIN="$BUILD_DIR/bench/bench_bare"
 readonly MD_FILE="$ROOT/BENCHMARKS.md"
 readonly SECTION_BEGIN="<!-- bench:healthz:begin (written by bench/run-healthz.sh) -->"
 readonly SECTION_END="<!-- bench:healthz:end -->"
-export LC_ALL=C
 
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-5}
@@ -55,17 +57,6 @@ export EEUM_API_PORT=${EEUM_API_PORT:-38080}
 export EEUM_DB_PORT=${EEUM_DB_PORT:-33307}
 export EEUM_SQS_PORT=${EEUM_SQS_PORT:-39324}
 
-info() { printf '[bench] %s\n' "$*" >&2; }
-die() {
-  printf '[bench] error: %s\n' "$*" >&2
-  exit 1
-}
-
-check_uint() { # check_uint NAME VALUE MIN MAX
-  if ! [[ "$2" =~ ^[0-9]+$ ]] || (($2 < $3 || $2 > $4)); then
-    die "$1 must be an integer in $3..$4 (got '$2')"
-  fi
-}
 check_uint DURATION "$DURATION" 1 120
 check_uint ROUNDS "$ROUNDS" 2 10
 check_uint CONNECTIONS "$CONNECTIONS" 1 1024
@@ -73,19 +64,14 @@ check_uint WRK_THREADS "$WRK_THREADS" 1 64
 check_uint WARMUP "$WARMUP" 0 30
 ((WRK_THREADS <= CONNECTIONS)) || die "WRK_THREADS must not exceed CONNECTIONS"
 
-if ! command -v wrk >/dev/null 2>&1; then
-  info "wrk is missing; installing the Debian package"
-  if ((EUID == 0)); then apt-get install -y wrk >&2; else sudo apt-get install -y wrk >&2; fi
-fi
-command -v curl >/dev/null 2>&1 || die "curl is required"
+require_wrk
 
 # ----------------------------------------------------------------------------------------------
 # the eeum-api target
 
 API_URL=""
 if [[ -n "${EEUM_BENCH_URL:-}" ]]; then
-  [[ "$EEUM_BENCH_URL" =~ ^http://(127\.0\.0\.1|localhost)(:[0-9]+)?(/.*)?$ ]] ||
-    die "EEUM_BENCH_URL must be http://127.0.0.1[:port][/path] (load is only ever sent to this machine)"
+  check_local_url EEUM_BENCH_URL "$EEUM_BENCH_URL"
   API_URL=${EEUM_BENCH_URL%/}
   [[ "$API_URL" == */healthz ]] || API_URL="$API_URL/healthz"
   API_SOURCE="running instance given by EEUM_BENCH_URL"
@@ -95,14 +81,11 @@ else
 fi
 
 # ----------------------------------------------------------------------------------------------
-# clean-up: whatever this invocation started is stopped, on every exit path
+# clean-up: whatever this invocation started is stopped, on every exit path (the trap and the
+# stack's stop are bench/lib.sh's)
 
 BARE_PID=""
-STACK_STARTED=0
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/eeum-bench.XXXXXX")
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
+stop_bare() {
   if [[ -n "$BARE_PID" ]] && kill -0 "$BARE_PID" 2>/dev/null; then
     kill -TERM "$BARE_PID" 2>/dev/null || true
     local i
@@ -113,52 +96,18 @@ cleanup() {
     if kill -0 "$BARE_PID" 2>/dev/null; then kill -KILL "$BARE_PID" 2>/dev/null || true; fi
     wait "$BARE_PID" 2>/dev/null || true
   fi
-  if ((STACK_STARTED)); then
-    info "stopping the bench stack"
-    EEUM_PROFILE=bench "$ROOT/scripts/eeum" stop >&2 || rc=1
-    local log="$ROOT/var/bench/logs/eeum-api.log"
-    if [[ -f "$log" ]]; then
-      info "${log#"$ROOT"/} is now $(du -h "$log" | cut -f1) (every request adds a line; delete it when done)"
-    fi
-  fi
-  rm -rf "$TMP"
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_tmp_init
+bench_on_exit stop_bare
 
 # ----------------------------------------------------------------------------------------------
 # build
 
-if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-  info "building the release preset (eeum-api, bench_bare)"
-  (cd "$ROOT" && cmake --preset release >&2 && cmake --build --preset release -j2 --target eeum-api bench_bare >&2) ||
-    die "build failed"
-fi
+bench_build eeum-api bench_bare
 [[ -x "$BARE_BIN" ]] || die "$BARE_BIN does not exist (build target bench_bare)"
 
 # ----------------------------------------------------------------------------------------------
 # bare responder
-
-port_free() {
-  local p=$1
-  if command -v ss >/dev/null 2>&1; then
-    [[ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ]]
-  else
-    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then return 1; fi
-  fi
-}
-
-wait_http_200() { # wait_http_200 URL SECONDS
-  local url=$1 n=$(($2 * 10)) i code
-  for ((i = 0; i < n; i++)); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" 2>/dev/null || true)
-    [[ "$code" == 200 ]] && return 0
-    sleep 0.1
-  done
-  return 1
-}
 
 start_bare() {
   local tries port
@@ -191,140 +140,16 @@ start_bare() {
 }
 
 # ----------------------------------------------------------------------------------------------
-# the stack
-
-start_stack() { # start_stack [ENV=VALUE...]  — (re)start the bench stack, e.g. LOG_LEVEL=warn
-  info "starting the bench stack (EEUM_PROFILE=bench, api port $EEUM_API_PORT${1:+, $*})"
-  STACK_STARTED=1
-  env "$@" EEUM_PROFILE=bench "$ROOT/scripts/eeum" start >"$TMP/stack-start.log" 2>&1 || {
-    tail -n 30 "$TMP/stack-start.log" >&2
-    die "EEUM_PROFILE=bench scripts/eeum start failed"
-  }
-}
-
-# ----------------------------------------------------------------------------------------------
 # measuring
 
-to_ms() { # "551.00us" | "1.50ms" | "2.01s" -> milliseconds
-  awk -v v="$1" 'BEGIN {
-    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
-    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
-    else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.3f", v * 60000 }
-    else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
-    else { printf "nan" } }'
-}
-
-# Pid of the process listening on the port of URL (empty when unknown, e.g. another user's).
-listener_pid() {
-  local url=$1 port line
-  port=${url#http://*:}
-  port=${port%%/*}
-  [[ "$port" =~ ^[0-9]+$ ]] || port=80
-  command -v ss >/dev/null 2>&1 || return 0
-  line=$(ss -Hltnp "sport = :$port" 2>/dev/null | head -n1) || true
-  if [[ "$line" =~ pid=([0-9]+) ]]; then echo "${BASH_REMATCH[1]}"; fi
-}
-
-cpu_ticks() { # utime + stime of a process (all threads), in clock ticks; empty if unknown
-  [[ -n "$1" && -r "/proc/$1/stat" ]] || return 0
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
-  stat=${stat##*) } # fields after the command name, starting with field 3
-  awk '{ print $12 + $13 }' <<<"$stat"
-}
-CLK_TCK=$(getconf CLK_TCK)
-readonly CLK_TCK
-
-# run_wrk LABEL URL SECONDS [SERVER_PID] -> sets R_RPS R_P50 R_P99 R_CPU R_ERR
-# (R_CPU: the server's CPU time per request in µs, "n/a" without a pid; raw output in $TMP)
-RUN_NO=0
-run_wrk() {
-  local label=$1 url=$2 secs=$3 pid=${4:-} out c0 c1 n
-  RUN_NO=$((RUN_NO + 1))
-  out="$TMP/wrk-$RUN_NO-$label.txt"
-  c0=$(cpu_ticks "$pid")
-  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${secs}s" --latency "$url" >"$out" 2>&1 ||
-    {
-      cat "$out" >&2
-      die "wrk failed against $url"
-    }
-  c1=$(cpu_ticks "$pid")
-  R_RPS=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
-  R_P50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
-  R_P99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
-  n=$(awk '/ requests in / { print $1 }' "$out")
-  R_CPU="n/a"
-  if [[ -n "$c0" && -n "$c1" && "$n" =~ ^[0-9]+$ ]] && ((n > 0)); then
-    R_CPU=$(awk -v d=$((c1 - c0)) -v t="$CLK_TCK" -v n="$n" 'BEGIN { printf "%.1f", d / t / n * 1e6 }')
-  fi
-  R_ERR=""
-  local non2xx sock
-  non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out")
-  sock=$(awk '/Socket errors:/ { sub(/^ *Socket errors: */, ""); print }' "$out")
-  [[ -z "$non2xx" ]] || R_ERR+="non-2xx=$non2xx "
-  [[ -z "$sock" ]] || R_ERR+="socket errors: $sock"
-  [[ -n "$R_RPS" && "$R_P50" != nan && "$R_P99" != nan ]] || {
-    cat "$out" >&2
-    die "could not parse wrk's output for $label"
-  }
-}
-
-median() { # median NUM... (3 decimals; "n/a" when any value is n/a)
-  local v
-  for v in "$@"; do [[ "$v" != n/a ]] || {
-    echo n/a
-    return 0
-  }; done
-  printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END {
-    if (NR % 2) printf "%.3f", a[(NR + 1) / 2]; else printf "%.3f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "n/a" && b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
-pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f %%", 100 * a / b; else printf "n/a" }'; }
-fmt1() { awk -v a="$1" 'BEGIN { if (a == "n/a") print a; else printf "%.1f", a }'; }
-
 # measure_pair SET API_LABEL — alternate bare / api for $ROUNDS rounds; medians into variables
-# named <SET>_bare_rps, <SET>_api_rps, ... and one line per run in RUN_LINES.
-RUN_LINES=()
-ANY_ERRORS=""
+# named <SET>_bare_rps, <SET>_api_rps, ... and one line per run in RUN_LINES (bench/lib.sh).
 main_bare_rps="" main_api_rps="" main_pair_lo="" main_pair_hi="" main_pair_range=""
 measure_pair() {
-  local set=$1 api_label=$2 r api_pid
-  local -a b_rps=() b_p50=() b_p99=() b_cpu=() a_rps=() a_p50=() a_p99=() a_cpu=() pair=()
-  api_pid=$(listener_pid "$API_URL")
-  [[ -n "$api_pid" ]] || info "[$set] pid of eeum-api unknown: no CPU-per-request figures for it"
-  if ((WARMUP > 0)); then
-    info "[$set] warm-up ${WARMUP}s each"
-    run_wrk "warmup-bare" "$BARE_URL" "$WARMUP"
-    run_wrk "warmup-api" "$API_URL" "$WARMUP"
-  fi
-  for ((r = 1; r <= ROUNDS; r++)); do
-    info "[$set] round $r/$ROUNDS: bare responder (${DURATION}s)"
-    run_wrk "$set-bare-$r" "$BARE_URL" "$DURATION" "$BARE_PID"
-    b_rps+=("$R_RPS") b_p50+=("$R_P50") b_p99+=("$R_P99") b_cpu+=("$R_CPU")
-    RUN_LINES+=("| $r | bare responder | $R_RPS | $R_P50 | $R_P99 | $R_CPU | ${R_ERR:-} |")
-    [[ -z "$R_ERR" ]] || ANY_ERRORS+="bare round $r: $R_ERR; "
-    info "  $R_RPS req/s, p50 $R_P50 ms, p99 $R_P99 ms, server CPU $R_CPU µs/req ${R_ERR}"
-    info "[$set] round $r/$ROUNDS: $api_label (${DURATION}s)"
-    run_wrk "$set-api-$r" "$API_URL" "$DURATION" "$api_pid"
-    a_rps+=("$R_RPS") a_p50+=("$R_P50") a_p99+=("$R_P99") a_cpu+=("$R_CPU")
-    RUN_LINES+=("| $r | $api_label | $R_RPS | $R_P50 | $R_P99 | $R_CPU | ${R_ERR:-} |")
-    [[ -z "$R_ERR" ]] || ANY_ERRORS+="$api_label round $r: $R_ERR; "
-    info "  $R_RPS req/s, p50 $R_P50 ms, p99 $R_P99 ms, server CPU $R_CPU µs/req ${R_ERR}"
-    pair+=("$(ratio "$R_RPS" "${b_rps[-1]}")")
-  done
-  local k
-  for k in rps p50 p99 cpu; do
-    local -n bref="b_$k" aref="a_$k"
-    printf -v "${set}_bare_$k" '%s' "$(median "${bref[@]}")"
-    printf -v "${set}_api_$k" '%s' "$(median "${aref[@]}")"
-    unset -n bref aref
-  done
-  local lo hi
-  lo=$(printf '%s\n' "${pair[@]}" | sort -g | head -n1)
-  hi=$(printf '%s\n' "${pair[@]}" | sort -g | tail -n1)
-  printf -v "${set}_pair_range" '%s' "$lo–$hi"
-  printf -v "${set}_pair_lo" '%s' "$lo"
-  printf -v "${set}_pair_hi" '%s' "$hi"
+  local set=$1 api_label=$2
+  bench_target bare "bare responder" bare "$BARE_URL" "$BARE_PID"
+  bench_target api "$api_label" "$api_label" "$API_URL" auto:eeum-api
+  measure_alternating "$set" bare api
 }
 
 # table_rows SET API_LABEL -> markdown rows (bare, api, ratio)
@@ -348,7 +173,7 @@ table_rows() {
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)
 start_bare
 if [[ -z "${EEUM_BENCH_URL:-}" ]]; then
-  start_stack
+  stack_start bench
 fi
 wait_http_200 "$API_URL" 30 || die "$API_URL does not answer 200"
 body=$(curl -s --max-time 2 "$API_URL")
@@ -360,7 +185,7 @@ DIAG=0
 if [[ "${BENCH_DIAG_LOG_WARN:-0}" == 1 ]]; then
   if ((STACK_STARTED)); then
     DIAG=1
-    start_stack LOG_LEVEL=warn # the env file changes, so scripts/eeum restarts eeum-api only
+    stack_start bench LOG_LEVEL=warn # the env file changes, so scripts/eeum restarts eeum-api only
     wait_http_200 "$API_URL" 30 || die "$API_URL does not answer 200 after the restart"
     measure_pair diag "eeum-api GET /healthz, LOG_LEVEL=warn (diagnostic)"
   else
@@ -376,10 +201,7 @@ CPU=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null |
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)
 MHD_VER=$(pkg-config --modversion libmicrohttpd 2>/dev/null || echo '?')
 WRK_VER=$(wrk -v 2>&1 | awk 'NR == 1 { print $2 }' || true)
-COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
-if [[ -n "$(git -C "$ROOT" status --porcelain -- src include CMakeLists.txt 2>/dev/null)" ]]; then
-  COMMIT+=" + uncommitted changes in src/include"
-fi
+COMMIT=$(bench_commit)
 main_pct=$(pct "$main_api_rps" "$main_bare_rps")
 # The verdict needs every round on the same side of 80 %; otherwise the noise decides.
 main_ok=$(awk -v m="$main_api_rps" -v b="$main_bare_rps" -v lo="$main_pair_lo" -v hi="$main_pair_hi" 'BEGIN {
@@ -444,23 +266,5 @@ sed -e '/^<!--/d' "$TMP/section.md"
 echo
 
 if [[ "${BENCH_WRITE:-1}" != 0 ]]; then
-  if [[ ! -f "$MD_FILE" ]]; then
-    cat >"$MD_FILE" <<'EOF'
-# Benchmarks
-
-Baselines of eeum-api's HTTP path. See bench/run-healthz.sh for the method.
-
-EOF
-  fi
-  if grep -qF "$SECTION_BEGIN" "$MD_FILE"; then
-    # Replace the existing section in place.
-    awk -v b="$SECTION_BEGIN" -v e="$SECTION_END" -v f="$TMP/section.md" '
-      $0 == b { while ((getline l < f) > 0) print l; skip = 1; next }
-      $0 == e { skip = 0; next }
-      !skip { print }' "$MD_FILE" >"$TMP/md.new"
-  else
-    { cat "$MD_FILE" && cat "$TMP/section.md"; } >"$TMP/md.new"
-  fi
-  cat "$TMP/md.new" >"$MD_FILE"
-  info "wrote the results into ${MD_FILE#"$ROOT"/}"
+  write_section "$MD_FILE" "$TMP/section.md" "$SECTION_BEGIN" "$SECTION_END"
 fi
