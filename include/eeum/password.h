@@ -4,7 +4,8 @@
  * and whose verification is constant-time; we never hand-roll any of this.
  *
  * Parameters: t = 2 passes, m = 19 MiB, p = 1 (libsodium's fixed lane count) - the OWASP
- * minimum for argon2id; about 25-40 ms per hash on our 2-core machines (see README).
+ * minimum for argon2id; measured at about 47 ms per verification and 70 ms per hash on our 2-core
+ * machines (BENCHMARKS.md, users section), so one login stays well under 100 ms.
  */
 #ifndef EEUM_PASSWORD_H
 #define EEUM_PASSWORD_H
