@@ -44,6 +44,7 @@
 #   DURATION=10 ROUNDS=3 CONNECTIONS=64 WRK_THREADS=2 WARMUP=2   wrk runs (WARMUP: seconds
 #                             of unrecorded load per target before the rounds)
 #   SKIP_WRK=1 SKIP_LIKE=1 SKIP_DIAG=1   leave a part out (goals it measures: "not measured")
+#   PROBE_FILTER=REGEX        only the probe queries matching REGEX (awk), for quick checks
 #   DIAG_REPS=3               runs of each statement of the statement-cost table
 #   FORCE_LOAD=1              reload the data even when it looks current
 #   KEEP_TSV=1                keep the generated TSV files
@@ -375,7 +376,10 @@ median() {
 
 # URL-safe query string value: bench_latency percent-encodes bytes >= 0x80, spaces and '+'.
 mapfile -t PROBES <"$DATA/probes.tsv"
-((${#PROBES[@]} > 0)) || die "no probes in $DATA/probes.tsv"
+if [[ -n "${PROBE_FILTER:-}" ]]; then
+  mapfile -t PROBES < <(awk -F'\t' -v re="$PROBE_FILTER" '$3 ~ re' "$DATA/probes.tsv")
+fi
+((${#PROBES[@]} > 0)) || die "no probes in $DATA/probes.tsv${PROBE_FILTER:+ matching \"$PROBE_FILTER\"}"
 
 declare -a P_GOAL P_LABEL P_QUERY P_POSTS P_TOKENS P_PLAN P_API_TOTAL
 declare -a P_REL_P50 P_REL_P99 P_LAT_P50 P_LAT_P99 P_STATUS P_LIKE_COUNT P_LIKE_PAGE P_LIKE_MS
@@ -429,21 +433,34 @@ if [[ "${SKIP_LIKE:-0}" != 1 ]]; then
     where=$(like_where "${P_QUERY[i]}")
     counts=() pages=() totals=() rows=""
     for ((r = 1; r <= LIKE_REPS; r++)); do
-      out=$(sql <<SQL
+      # The page's rows go to the client and are dropped here (wrapping them in a derived
+      # table would make MariaDB write an on-disk temporary table for the TEXT columns).
+      # One retry: MariaDB's temporary files live in /tmp, which other jobs clean.
+      out=""
+      for attempt in 1 2; do
+        out=$(sql <<SQL 2>>"$TMP/like-errors.txt"
 SET @t0 = SYSDATE(6);
 SELECT COUNT(*) INTO @n FROM boards WHERE $where;
 SET @t1 = SYSDATE(6);
-SELECT COUNT(*) INTO @p FROM (SELECT id, user_id, category, title, content, views, comment_count, created_at
-  FROM boards WHERE $where ORDER BY created_at DESC, id DESC LIMIT 10) t;
+SELECT id, user_id, category, title, content, views, comment_count, created_at
+  FROM boards WHERE $where ORDER BY created_at DESC, id DESC LIMIT 10;
 SET @t2 = SYSDATE(6);
-SELECT @n, @p, TIMESTAMPDIFF(MICROSECOND, @t0, @t1) / 1000, TIMESTAMPDIFF(MICROSECOND, @t1, @t2) / 1000;
+SELECT @n, TIMESTAMPDIFF(MICROSECOND, @t0, @t1) / 1000, TIMESTAMPDIFF(MICROSECOND, @t1, @t2) / 1000;
 SQL
-      ) || die "LIKE statements failed for '${P_QUERY[i]}'"
-      read -r n _p c_ms p_ms <<<"$out"
+        ) && break
+        out=""
+        info "  LIKE statements failed for '${P_QUERY[i]}' (attempt $attempt): $(tail -n1 "$TMP/like-errors.txt")"
+      done
+      [[ -n "$out" ]] || continue
+      read -r n c_ms p_ms <<<"$(tail -n1 <<<"$out")"
       rows=$n
       counts+=("$c_ms") pages+=("$p_ms")
       totals+=("$(awk -v a="$c_ms" -v b="$p_ms" 'BEGIN { printf "%.3f", a + b }')")
     done
+    if ((${#totals[@]} == 0)); then
+      info "  '${P_QUERY[i]}': no LIKE measurement"
+      continue
+    fi
     P_LIKE_COUNT[i]=$(median "${counts[@]}")
     P_LIKE_PAGE[i]=$(median "${pages[@]}")
     P_LIKE_MS[i]=$(median "${totals[@]}")
@@ -567,17 +584,18 @@ fi
 
 # ---- statement costs: where the time goes (each statement DIAG_REPS times, median) ----
 DIAG_LINES=()
-diag_ms() { # diag_ms SQL -> ms inside MariaDB ("error" when the statement fails)
+diag_ms() { # diag_ms SQL [SETUP] -> ms of SQL inside MariaDB on the last line ("error" on failure)
   sql <<SQL 2>/dev/null || echo error
+${2:+$2;}
 SET @t0 = SYSDATE(6);
 $1;
 SELECT TIMESTAMPDIFF(MICROSECOND, @t0, SYSDATE(6)) / 1000;
 SQL
 }
-diag() { # diag LABEL SQL
+diag() { # diag LABEL SQL [SETUP] — SETUP runs first in the same session, untimed
   local r v vals=()
   for ((r = 1; r <= DIAG_REPS; r++)); do
-    v=$(diag_ms "$2" | tail -n1)
+    v=$(diag_ms "$2" "${3:-}" | tail -n1)
     [[ "$v" =~ ^[0-9.]+$ ]] || v=error
     vals+=("$v")
   done
@@ -600,16 +618,16 @@ if [[ "${SKIP_DIAG:-0}" != 1 ]]; then
     w=${P_QUERY[MED_I]} tok=${P_TOKENS[MED_I]%%=*}
     likes="(b.title LIKE '%$w%' OR b.content LIKE '%$w%')"
     ft="MATCH(b.search_tokens) AGAINST('+$tok' IN BOOLEAN MODE)"
-    diag "FULLTEXT \`+$tok\` alone: COUNT(*) of the hits, no row read (${P_POSTS[MED_I]} posts)" \
+    diag "FULLTEXT \`+$tok\` alone: COUNT(*) of the hits (MariaDB still reads every hit's row) (${P_POSTS[MED_I]} posts)" \
       "SELECT COUNT(*) FROM boards b WHERE $ft"
     diag "FULLTEXT \`+$tok\` + is_deleted + LIKE '%$w%': COUNT(*) (every hit's row read)" \
       "SELECT COUNT(*) FROM boards b WHERE $ft AND b.is_deleted = 0 AND $likes"
     diag "API page, FULLTEXT plan, sort=latest ($w)" \
-      "SELECT COUNT(*) FROM (SELECT $BOARD_COLS FROM boards b JOIN users u ON u.id = b.user_id WHERE $ft AND b.is_deleted = 0 AND $likes ORDER BY b.created_at DESC, b.id DESC LIMIT 11) t"
+      "SELECT $BOARD_COLS FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE $ft AND b.is_deleted = 0 AND $likes ORDER BY b.created_at DESC, b.id DESC LIMIT 11"
     diag "API page, FULLTEXT plan, sort=relevance ($w)" \
-      "SELECT COUNT(*) FROM (SELECT $BOARD_COLS FROM boards b JOIN users u ON u.id = b.user_id WHERE $ft AND b.is_deleted = 0 AND $likes ORDER BY $ft DESC, b.created_at DESC, b.id DESC LIMIT 11) t"
+      "SELECT $BOARD_COLS FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE $ft AND b.is_deleted = 0 AND $likes ORDER BY $ft DESC, b.created_at DESC, b.id DESC LIMIT 11"
     diag "page by the newest-first LIKE scan instead ($w)" \
-      "SELECT COUNT(*) FROM (SELECT $BOARD_COLS FROM boards b JOIN users u ON u.id = b.user_id WHERE b.is_deleted = 0 AND $likes ORDER BY b.created_at DESC, b.id DESC LIMIT 11) t"
+      "SELECT $BOARD_COLS FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE b.is_deleted = 0 AND $likes ORDER BY b.created_at DESC, b.id DESC LIMIT 11"
     diag "scan count capped at 1000 (SEARCH_SCAN_COUNT_CAP) ($w)" \
       "SELECT COUNT(*) FROM (SELECT b.id FROM boards b WHERE b.is_deleted = 0 AND $likes ORDER BY b.created_at DESC, b.id DESC LIMIT 1000) t"
     diag "scan count capped at 100 ($w)" \
@@ -619,18 +637,27 @@ if [[ "${SKIP_DIAG:-0}" != 1 ]]; then
     w=${P_QUERY[OVER_I]}
     likes="(b.title LIKE '%$w%' OR b.content LIKE '%$w%')"
     diag "scan page, newest first (${w}, ${P_POSTS[OVER_I]} posts)" \
-      "SELECT COUNT(*) FROM (SELECT $BOARD_COLS FROM boards b JOIN users u ON u.id = b.user_id WHERE b.is_deleted = 0 AND $likes ORDER BY b.created_at DESC, b.id DESC LIMIT 11) t"
+      "SELECT $BOARD_COLS FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE b.is_deleted = 0 AND $likes ORDER BY b.created_at DESC, b.id DESC LIMIT 11"
     diag "scan count capped at 1000 (${w})" \
       "SELECT COUNT(*) FROM (SELECT b.id FROM boards b WHERE b.is_deleted = 0 AND $likes ORDER BY b.created_at DESC, b.id DESC LIMIT 1000) t"
   fi
   diag "list page (SQL_LIST, elements=10)" \
-    "SELECT COUNT(*) FROM (SELECT $BOARD_COLS FROM boards b JOIN users u ON u.id = b.user_id WHERE b.is_deleted = 0 ORDER BY b.created_at DESC, b.id DESC LIMIT 11 OFFSET 0) t"
+    "SELECT $BOARD_COLS FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE b.is_deleted = 0 ORDER BY b.created_at DESC, b.id DESC LIMIT 11 OFFSET 0"
   diag "list total (SQL_COUNT: every post counted on every list request)" \
     "SELECT COUNT(*) FROM boards WHERE is_deleted = 0"
+  # What eeum-api does: both statements prepared on one connection, executed in turn. MariaDB
+  # 10.11 then re-executes SQL_COUNT as a full table scan (slow log: type ALL, 1M rows).
+  list_ps="PREPARE l FROM 'SELECT b.id, b.title FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE b.is_deleted = 0 ORDER BY b.created_at DESC, b.id DESC LIMIT ? OFFSET ?'; SET @a = 11, @b = 0"
+  diag "SQL_COUNT prepared, executed after SQL_LIST on the same connection, once" \
+    "EXECUTE c" "$list_ps; PREPARE c FROM 'SELECT COUNT(*) FROM boards WHERE is_deleted = 0'; EXECUTE l USING @a, @b"
+  diag "SQL_COUNT prepared, re-executed after list, count, list (as eeum-api from its 2nd list request on)" \
+    "EXECUTE c" "$list_ps; PREPARE c FROM 'SELECT COUNT(*) FROM boards WHERE is_deleted = 0'; EXECUTE l USING @a, @b; EXECUTE c; EXECUTE l USING @a, @b"
+  diag "same with FORCE INDEX (ix_boards_latest) in SQL_COUNT" \
+    "EXECUTE c" "$list_ps; PREPARE c FROM 'SELECT COUNT(*) FROM boards FORCE INDEX (ix_boards_latest) WHERE is_deleted = 0'; EXECUTE l USING @a, @b; EXECUTE c; EXECUTE l USING @a, @b"
   diag "detail: SQL_VIEW (UPDATE views, autocommit)" \
     "UPDATE boards SET views = views + 1, updated_at = updated_at WHERE id = $DETAIL_ID AND is_deleted = 0"
   diag "detail: SQL_GET" \
-    "SELECT COUNT(*) FROM (SELECT $BOARD_COLS FROM boards b JOIN users u ON u.id = b.user_id WHERE b.id = $DETAIL_ID AND b.is_deleted = 0) t"
+    "SELECT $BOARD_COLS FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE b.id = $DETAIL_ID AND b.is_deleted = 0"
 fi
 
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)
@@ -726,7 +753,7 @@ fmt_n() { awk -v n="$1" 'BEGIN { s = sprintf("%d", n); r = ""; while (length(s) 
     worst=$(max2 "${P_REL_P99[i]}" "${P_LAT_P99[i]}")
     if [[ -n "${P_LIKE_MS[i]:-}" ]]; then
       like="$(f1 "${P_LIKE_COUNT[i]}") + $(f1 "${P_LIKE_PAGE[i]}")"
-      x="$(ratio "${P_LIKE_MS[i]}" "$worst")×"
+      x="$(ratio "${P_LIKE_MS[i]}" "$worst" | awk '{ if ($1 == "n/a") print $1; else if ($1 >= 10) printf "%.0f", $1; else printf "%.1f", $1 }')×"
     else
       like="—" x="—"
     fi
@@ -751,7 +778,8 @@ fmt_n() { awk -v n="$1" 'BEGIN { s = sprintf("%d", n); r = ""; while (length(s) 
     echo "| target | req/s | p50 (ms) | p99 (ms) | req/s vs /healthz | CPU/request eeum-api (µs) | CPU/request MariaDB (µs) |"
     echo "|---|---:|---:|---:|---:|---:|---:|"
     for name in "${W_NAMES[@]}"; do
-      printf '| %s | %.0f | %s | %s | **%s** | %s | %s |\n' "${W_LABEL[$name]}" "${W_RPS[$name]}" "${W_P50[$name]}" \
+      printf '| %s | %s | %s | %s | **%s** | %s | %s |\n' "${W_LABEL[$name]}" \
+        "$(awk -v v="${W_RPS[$name]}" 'BEGIN { printf (v < 10 ? "%.1f" : "%.0f"), v }')" "${W_P50[$name]}" \
         "${W_P99[$name]}" "$(pct "${W_RPS[$name]}" "${W_RPS[healthz]}")" \
         "$(printf '%.0f' "${W_CPU_API[$name]}" 2>/dev/null || echo n/a)" "$(printf '%.0f' "${W_CPU_DB[$name]}" 2>/dev/null || echo n/a)"
     done
@@ -773,8 +801,8 @@ fmt_n() { awk -v n="$1" 'BEGIN { s = sprintf("%d", n); r = ""; while (length(s) 
   if ((${#DIAG_LINES[@]})); then
     echo
     echo "**Statement costs** (same invocation, after the throughput runs): the statements eeum-api runs, and"
-    echo "alternatives, timed inside MariaDB with the root client (\`SYSDATE(6)\` around each; pages wrapped in"
-    echo "\`SELECT COUNT(*) FROM (…) t\` so no rows travel); median of $DIAG_REPS runs, in ms."
+    echo "alternatives, timed inside MariaDB with the root client (\`SYSDATE(6)\` around each statement; the"
+    echo "rows go to the client and are dropped); median of $DIAG_REPS runs, in ms."
     echo
     echo "| statement | median (ms) | runs (ms) |"
     echo "|---|---:|---|"
