@@ -7,6 +7,11 @@
  * before it is lent out; a statement that still meets a lost connection (2006/2013) is retried
  * once on a fresh connection when that cannot repeat a write (prepare failures, and reads
  * outside a transaction); otherwise only the request in flight fails (503).
+ *
+ * A statement that fails is never reused: an execution error closes it and drops it from the
+ * cache; an error while its rows arrive (e.g. 1969, interrupted by max_statement_time) also
+ * marks the connection broken, so it is replaced before its next use. Reusing such a statement
+ * made the next execution wait for the 30 s read timeout.
  */
 #include "eeum/db.h"
 #include "eeum/log.h"
@@ -90,12 +95,14 @@ void db_library_end(void)
 
 static void conn_close(struct db_conn *c)
 {
-    for (size_t i = 0; i < c->ncache; i++)
-        mysql_stmt_close(c->cache[i].stmt);
-    c->ncache = 0;
+    /* The connection first: mysql_close detaches its statements, so closing them afterwards
+     * only frees memory and never talks to a server that may be out of sync. */
     if (c->mysql)
         mysql_close(c->mysql);
     c->mysql = NULL;
+    for (size_t i = 0; i < c->ncache; i++)
+        mysql_stmt_close(c->cache[i].stmt);
+    c->ncache = 0;
     c->broken = false;
     c->in_tx = false;
 }
@@ -304,6 +311,20 @@ static MYSQL_STMT *stmt_get(struct db_conn *c, const char *sql, unsigned *out_er
     return s;
 }
 
+/* Close a statement that failed and forget it: the next use prepares it afresh. Only for a
+ * connection that is in sync (no result pending); otherwise mark it broken instead. */
+static void stmt_drop(struct db_conn *c, MYSQL_STMT *s)
+{
+    for (size_t i = 0; i < c->ncache; i++) {
+        if (c->cache[i].stmt == s) {
+            memmove(&c->cache[i], &c->cache[i + 1], (c->ncache - i - 1) * sizeof c->cache[0]);
+            c->ncache--;
+            mysql_stmt_close(s);
+            return;
+        }
+    }
+}
+
 static int bind_params(MYSQL_STMT *s, const struct db_param *params, size_t n, MYSQL_BIND *b)
 {
     if (mysql_stmt_param_count(s) != n)
@@ -495,10 +516,14 @@ static enum status run(struct db_conn *c, const char *sql, const struct db_param
             if (mysql_stmt_execute(s) != 0) {
                 err = mysql_stmt_errno(s);
                 snprintf(errbuf, sizeof errbuf, "%s", mysql_stmt_error(s));
+                stmt_drop(c, s);
             } else if (want_rows) {
                 enum status st = fetch_rows(s, out_rows, &err, errbuf, sizeof errbuf);
                 if (st == STATUS_OK)
                     return STATUS_OK;
+                /* The result was cut short (or ENOMEM while reading it): the statement and
+                 * the protocol state of the connection cannot be trusted any more. */
+                c->broken = true;
                 if (!err)
                     return st;
             } else {
