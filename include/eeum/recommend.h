@@ -8,6 +8,9 @@
 #ifndef EEUM_RECOMMEND_H
 #define EEUM_RECOMMEND_H
 
+#include "eeum/validate.h"
+
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -108,6 +111,25 @@ void reco_reason(const struct reco_food *f, int emotion, char *out, size_t outle
 /* The two calendar days before `day` ("YYYY-MM-DD") into out1 (day - 1) and out2 (day - 2).
  * False when `day` is not a valid date. */
 bool reco_previous_days(const char *day, char out1[11], char out2[11]);
+
+/* ---- preferences and JSON ---- */
+
+/*
+ * Validate a preferences body (any subset of allergies, dislikedFoodIds, dislikedTags,
+ * spiceTolerance, vegetarian) against the catalogue `cat` (food ids and tags must exist) and
+ * apply it to *io: absent fields keep their value; arrays replace the stored list and are
+ * de-duplicated. On failure res lists every bad field and *io is unchanged. Pure.
+ */
+struct reco_catalogue;
+void reco_prefs_parse(const json_t *body, const struct reco_catalogue *cat, struct reco_prefs *io,
+                      struct val_result *res);
+
+/* {allergies, dislikedFoodIds, dislikedTags, spiceTolerance, vegetarian} (new reference). */
+json_t *reco_prefs_json(const struct reco_prefs *p);
+
+/* {id, name, imageUrl, tags, allergens} and, when `full`, vegetarian, spiceLevel and
+ * emotionAffinities {worry, angry, happy, excited, sad} (new reference). */
+json_t *reco_food_json(const struct reco_food *f, bool full);
 
 /* ---- catalogue (immutable once built; shared through a cache) ---- */
 
