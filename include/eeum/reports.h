@@ -41,6 +41,10 @@ struct reports_streaks {
  */
 void reports_streaks(const long long *days, size_t n, long long today, struct reports_streaks *out);
 
+/* Writes the day (days since 1970-01-01, proleptic Gregorian) as "YYYY-MM-DD" into out.
+ * False (out = "") when its year is outside 1..9999. */
+bool reports_day_format(long long day, char out[11]);
+
 /* Weekday of a day number: 0 Monday ... 6 Sunday. */
 int reports_weekday(long long day);
 

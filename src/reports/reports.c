@@ -52,6 +52,25 @@ void reports_streaks(const long long *days, size_t n, long long today, struct re
     }
 }
 
+bool reports_day_format(long long day, char out[11])
+{
+    /* civil_from_days (H. Hinnant): eras of 400 years = 146097 days, from 0000-03-01. */
+    out[0] = '\0';
+    if (day < -719162 || day > 2932896) /* 0001-01-01 .. 9999-12-31 */
+        return false;
+    long long z = day + 719468;
+    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    long long doe = z - era * 146097;
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long mp = (5 * doy + 2) / 153;
+    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    int y = (int)(yoe + era * 400 + (m <= 2));
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    return true;
+}
+
 int reports_weekday(long long day)
 {
     /* 1970-01-01 was a Thursday (3 when Monday is 0). */

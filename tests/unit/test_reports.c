@@ -231,6 +231,34 @@ static void weekdays_of_known_dates(void **state)
     assert_null(reports_weekday_name(-1));
 }
 
+static void day_numbers_format_back_into_dates(void **state)
+{
+    (void)state;
+    char out[11];
+    static const struct val_date dates[] = {{1970, 1, 1},  {1969, 12, 31}, {2000, 2, 29},
+                                            {2024, 2, 29}, {2024, 3, 1},   {2100, 3, 1},
+                                            {1, 1, 1},     {9999, 12, 31}, {1900, 2, 28}};
+    for (size_t i = 0; i < ARRAY_LEN(dates); i++) {
+        char want[11];
+        snprintf(want, sizeof want, "%04d-%02d-%02d", dates[i].year, dates[i].month, dates[i].day);
+        assert_true(reports_day_format(val_date_to_days(dates[i]), out));
+        assert_string_equal(out, want);
+    }
+    /* every day of four centuries round-trips through the validators' arithmetic */
+    struct val_date d = {1899, 12, 25};
+    for (int i = 0; i < 146097 + 400; i++) {
+        char want[11];
+        snprintf(want, sizeof want, "%04d-%02d-%02d", d.year, d.month, d.day);
+        assert_true(reports_day_format(val_date_to_days(d), out));
+        if (strcmp(out, want) != 0)
+            fail_msg("day %lld: got %s want %s", val_date_to_days(d), out, want);
+        d = val_date_next(d);
+    }
+    assert_false(reports_day_format(val_date_to_days((struct val_date){1, 1, 1}) - 1, out));
+    assert_string_equal(out, "");
+    assert_false(reports_day_format(val_date_to_days((struct val_date){9999, 12, 31}) + 1, out));
+}
+
 /* ---- numbers ---- */
 
 static void decimals_parse_exactly_into_hundredths(void **state)
@@ -449,6 +477,7 @@ int main(void)
         cmocka_unit_test(streaks_cross_month_and_year_boundaries),
         cmocka_unit_test(days_before_1970_work),
         cmocka_unit_test(weekdays_of_known_dates),
+        cmocka_unit_test(day_numbers_format_back_into_dates),
         cmocka_unit_test(decimals_parse_exactly_into_hundredths),
         cmocka_unit_test(means_round_half_up_in_hundredths),
         cmocka_unit_test(markdown_plain_korean_text_is_unchanged),
