@@ -29,21 +29,24 @@
  * the order of enum db_diary_col, ready for db_diaries_json. Alias d = diaries.
  * recommendedFood is rank 1 of the slot of the visible analysis (diary_emotions.diary_version).
  */
-#define DB_DIARIES_SELECT                                                                          \
-    "SELECT d.id, d.user_id, d.title, d.content, d.weather,"                                       \
+#define DB_DIARIES_COLUMNS                                                                         \
+    "d.id, d.user_id, d.title, d.content, d.weather,"                                              \
     " DATE_FORMAT(d.published_date, '%Y-%m-%d'), d.mood, d.tags, d.version, d.analysis_status,"    \
     " DATE_FORMAT(d.created_at, '%Y-%m-%dT%H:%i:%sZ'),"                                            \
     " DATE_FORMAT(d.updated_at, '%Y-%m-%dT%H:%i:%sZ'),"                                            \
     " DATE_FORMAT(d.deleted_at, '%Y-%m-%dT%H:%i:%sZ'),"                                            \
     " e.diary_version, e.worry_score, e.angry_score, e.happy_score, e.excited_score,"              \
     " e.sad_score, e.top_emotion, e.analyzer_version,"                                             \
-    " DATE_FORMAT(e.analyzed_at, '%Y-%m-%dT%H:%i:%sZ'), f.id, f.name, f.image_url,"                \
-    " DATE_FORMAT(d.published_date, '%Y-%m-%d 00:00:00.000000')"                                   \
+    " DATE_FORMAT(e.analyzed_at, '%Y-%m-%dT%H:%i:%sZ'), f.id, f.name, f.image_url"
+#define DB_DIARIES_FROM                                                                            \
     " FROM diaries d"                                                                              \
     " LEFT JOIN diary_emotions e ON e.diary_id = d.id"                                             \
     " LEFT JOIN recommended_foods rf ON rf.diary_id = d.id AND rf.diary_version = e.diary_version" \
     " AND rf.rank_no = 1"                                                                          \
     " LEFT JOIN foods f ON f.id = rf.food_id"
+#define DB_DIARIES_SELECT                                                                          \
+    "SELECT " DB_DIARIES_COLUMNS                                                                   \
+    ", DATE_FORMAT(d.published_date, '%Y-%m-%d 00:00:00.000000')" DB_DIARIES_FROM
 
 /* Column order of diary rows (DB_DIARIES_SELECT and every row returned below). */
 enum db_diary_col {

@@ -46,6 +46,15 @@ enum status h_comments_create(struct http_req *req, struct http_resp *resp);
 enum status h_comments_update(struct http_req *req, struct http_resp *resp);
 enum status h_comments_delete(struct http_req *req, struct http_resp *resp);
 
+/* /api/diaries (src/handlers/diaries.c) */
+enum status h_diaries_create(struct http_req *req, struct http_resp *resp);
+enum status h_diaries_list(struct http_req *req, struct http_resp *resp);
+enum status h_diaries_detail(struct http_req *req, struct http_resp *resp);
+enum status h_diaries_update(struct http_req *req, struct http_resp *resp);
+enum status h_diaries_delete(struct http_req *req, struct http_resp *resp);
+enum status h_diaries_trash(struct http_req *req, struct http_resp *resp);
+enum status h_diaries_restore(struct http_req *req, struct http_resp *resp);
+
 enum status h_health_live(struct http_req *req, struct http_resp *resp);
 enum status h_health_ready(struct http_req *req, struct http_resp *resp);
 enum status h_health_metrics(struct http_req *req, struct http_resp *resp);

@@ -37,6 +37,15 @@ const struct route API_ROUTES[] = {
     {HTTP_PATCH, "/api/boards/:boardId/comments/:commentId", h_comments_update,
      ROUTE_AUTH | ROUTE_BODY_JSON},
     {HTTP_DELETE, "/api/boards/:boardId/comments/:commentId", h_comments_delete, ROUTE_AUTH},
+
+    {HTTP_POST, "/api/diaries", h_diaries_create, ROUTE_AUTH | ROUTE_BODY_JSON},
+    {HTTP_GET, "/api/diaries", h_diaries_list, ROUTE_AUTH},
+    {HTTP_GET, "/api/diaries/trash", h_diaries_trash, ROUTE_AUTH},
+    {HTTP_GET, "/api/diaries/detail/:id", h_diaries_detail, ROUTE_AUTH},
+    {HTTP_GET, "/api/diaries/:id", h_diaries_detail, ROUTE_AUTH},
+    {HTTP_PATCH, "/api/diaries/:id", h_diaries_update, ROUTE_AUTH | ROUTE_BODY_JSON},
+    {HTTP_DELETE, "/api/diaries/:id", h_diaries_delete, ROUTE_AUTH},
+    {HTTP_POST, "/api/diaries/:id/restore", h_diaries_restore, ROUTE_AUTH | ROUTE_BODY_OPTIONAL},
 };
 
 const size_t API_ROUTES_COUNT = sizeof API_ROUTES / sizeof API_ROUTES[0];
