@@ -4,6 +4,7 @@
  * pretend to consume.
  */
 #include "eeum/config.h"
+#include "eeum/emotion_eval.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,8 @@
 static void usage(FILE *out)
 {
     fprintf(out, "Usage: eeum-analyzer run | --help | --version | --check-config\n\n");
+    fprintf(out, "       eeum-analyzer classify [--model PATH] < one-text-per-line\n"
+                 "       eeum-analyzer eval [--model PATH] [--min-macro-f1 X] FILE.tsv\n\n");
     config_print_help(out);
 }
 
@@ -32,6 +35,11 @@ int main(int argc, char **argv)
         printf("eeum-analyzer %s\n", EEUM_VERSION);
         return 0;
     }
+    /* The classifier subcommands need no database or queue configuration. */
+    if (strcmp(argv[1], "classify") == 0)
+        return emotion_cli_classify(argc - 2, argv + 2);
+    if (strcmp(argv[1], "eval") == 0)
+        return emotion_cli_eval(argc - 2, argv + 2);
     struct config cfg;
     char err[CONFIG_ERR_LEN];
     if (config_load(&cfg, CONFIG_ROLE_ANALYZER, ".env", err) != 0) {
