@@ -3,6 +3,7 @@
  * SIGINT, then shut down gracefully. `eeum-api migrate` applies the SQL migrations.
  */
 #include "eeum/app.h"
+#include "eeum/caches.h"
 #include "eeum/config.h"
 #include "eeum/db.h"
 #include "eeum/docs.h"
@@ -104,6 +105,9 @@ static int serve(const struct config *cfg)
     /* The outbox publisher runs before the first request can enqueue a row. */
     if (publisher_start(&app) != 0)
         goto out;
+    /* The view flusher borrows the pool; caches_stop writes what it holds before the pool goes. */
+    if (caches_start(&app) != 0)
+        goto out;
     app.server = http_server_start(cfg, &app, API_ROUTES, API_ROUTES_COUNT);
     if (!app.server)
         goto out;
@@ -116,6 +120,9 @@ static int serve(const struct config *cfg)
     app.server = NULL;
     rc = 0;
 out:
+    /* After the HTTP server (no request adds views any more): write the buffered views while
+     * the pool is certainly there. */
+    caches_stop(&app);
     /* After the HTTP server (no request can wake it any more), before the pool it borrows. */
     if (!publisher_stop(cfg->shutdown_timeout_s)) {
         /* Its batch is still in flight on a pool connection and the SQS client: freeing

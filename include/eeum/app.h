@@ -15,6 +15,8 @@ struct http_server;
 struct sqs_client;
 struct ratelimit;
 struct docs;
+struct cache;
+struct viewbuf;
 
 struct app {
     const struct config *cfg;
@@ -33,6 +35,11 @@ struct app {
     /* one SQS client for readiness probes, used under the lock */
     pthread_mutex_t sqs_probe_lock;
     struct sqs_client *sqs_probe;
+    /* in-process caches and the post view buffer (caches.h); a cache is NULL when off */
+    struct cache *user_cache;
+    struct cache *post_cache;
+    struct cache *count_cache;
+    struct viewbuf *views;
 };
 
 #endif

@@ -57,6 +57,11 @@ struct config {
     char *sqs_queue_url;
     unsigned sqs_timeout_s;   /* SQS_TIMEOUT, default 5 */
     unsigned outbox_sweep_ms; /* OUTBOX_SWEEP_MS, default 1000: publisher's periodic sweep */
+    /* in-process caches (src/handlers/caches.c) */
+    unsigned user_cache_ttl_ms;  /* USER_CACHE_TTL_MS, default 1000; 0 = off */
+    unsigned board_cache_ttl_ms; /* BOARD_CACHE_TTL_MS, default 1000; 0 = off */
+    unsigned board_count_ttl_ms; /* BOARD_COUNT_TTL_MS, default 2000; 0 = off */
+    unsigned views_flush_ms;     /* VIEWS_FLUSH_MS, default 250 */
 };
 
 /* A source of values: returns the value of `key` or NULL. */

@@ -59,8 +59,15 @@ enum status db_boards_get(struct db_conn *c, uint64_t id, struct db_rows **out);
 /* Count one view of a visible post (NOT_FOUND otherwise). */
 enum status db_boards_view(struct db_conn *c, uint64_t id);
 
-/* One page (newest first; page.size + 1 rows so the caller knows whether more follow) and the
- * total number of visible posts of the filter. */
+/* Add buffered views in one statement: `items_json` is [[id, n], ...] with ascending ids;
+ * deleted or unknown posts are skipped. */
+enum status db_boards_add_views(struct db_conn *c, const char *items_json);
+
+/* The number of visible posts of the filter (a COUNT: costly at scale; cache it). */
+enum status db_boards_count(struct db_conn *c, const struct db_board_filter *f, uint64_t *out);
+
+/* One page (newest first; page.size + 1 rows so the caller knows whether more follow) and,
+ * unless out_total is NULL, the total number of visible posts of the filter. */
 enum status db_boards_list(struct db_conn *c, const struct db_board_filter *f,
                            const struct paging *p, struct db_rows **out, uint64_t *out_total);
 
@@ -81,6 +88,11 @@ enum status db_boards_delete(struct db_conn *c, uint64_t id, uint64_t user_id);
  * the post is not visible. */
 enum status db_comments_list(struct db_conn *c, uint64_t board_id, const struct paging *p,
                              struct db_rows **out, uint64_t *out_total);
+
+/* The first `limit` visible comments of a post, oldest first, without checking the post (the
+ * caller read it already). */
+enum status db_comments_first(struct db_conn *c, uint64_t board_id, uint64_t limit,
+                              struct db_rows **out);
 
 /* Insert and count it, in one transaction; NOT_FOUND when the post is not visible. */
 enum status db_comments_insert(struct db_conn *c, uint64_t board_id, uint64_t user_id,

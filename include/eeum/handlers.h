@@ -30,6 +30,11 @@ enum status h_users_me(struct http_req *req, struct http_resp *resp);
 enum status h_users_update(struct http_req *req, struct http_resp *resp);
 enum status h_users_delete(struct http_req *req, struct http_resp *resp);
 
+struct strbuf;
+/* The profile item JSON of registered user `id` (user cache or database), appended to `out`
+ * unless NULL; STATUS_NOT_FOUND when the user is deleted or unknown. Thread-safe. */
+enum status h_users_profile(struct http_req *req, uint64_t id, struct strbuf *out);
+
 struct db_rows;
 /* Post JSON of SPEC §4 from a db_boards row (new reference). */
 json_t *h_boards_post_json(const struct db_rows *r, size_t i);

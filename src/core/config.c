@@ -109,6 +109,14 @@ static const struct var VARS[] = {
      "SQS request timeout, seconds (long polls add their wait)"},
     {"OUTBOX_SWEEP_MS", VAR_UINT, VF_API, S(outbox_sweep_ms), "1000", 10, 600000,
      "interval of the outbox publisher's sweep for due rows, ms (commits also wake it)"},
+    {"USER_CACHE_TTL_MS", VAR_UINT, VF_API, S(user_cache_ttl_ms), "1000", 0, 60000,
+     "how long a user's active state and profile stay cached in eeum-api, ms (0 = off)"},
+    {"BOARD_CACHE_TTL_MS", VAR_UINT, VF_API, S(board_cache_ttl_ms), "1000", 0, 60000,
+     "how long a post detail (post + comments) stays cached in eeum-api, ms (0 = off)"},
+    {"BOARD_COUNT_TTL_MS", VAR_UINT, VF_API, S(board_count_ttl_ms), "2000", 0, 600000,
+     "how long the post totals of GET /api/boards stay cached, ms (0 = count every time)"},
+    {"VIEWS_FLUSH_MS", VAR_UINT, VF_API, S(views_flush_ms), "250", 10, 10000,
+     "interval at which buffered post views are written to the database, ms"},
     {"LOG_FORMAT", VAR_STR, VF_ALL, 0, "text", 0, 0, "text | json"},
 };
 

@@ -25,6 +25,12 @@ static const char SQL_GET[] =
     "SELECT " BOARD_COLS BOARD_FROM " WHERE b.id = ? AND b.is_deleted = 0";
 static const char SQL_VIEW[] =
     "UPDATE boards SET views = views + 1, updated_at = updated_at WHERE id = ? AND is_deleted = 0";
+/* Buffered views, one statement per batch: `items` is [[id, n], ...] (ids ascending, so
+ * concurrent instances lock rows in one order); views stay an atomic `views + n`. */
+static const char SQL_ADD_VIEWS[] =
+    "UPDATE boards b JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$[0]',"
+    " n BIGINT UNSIGNED PATH '$[1]')) t ON b.id = t.id"
+    " SET b.views = b.views + t.n, b.updated_at = b.updated_at WHERE b.is_deleted = 0";
 
 static const char SQL_LIST[] =
     "SELECT " BOARD_COLS BOARD_FROM " WHERE b.is_deleted = 0" NEWEST " LIMIT ? OFFSET ?";
@@ -150,6 +156,26 @@ enum status db_boards_view(struct db_conn *c, uint64_t id)
     return (st == STATUS_OK && affected == 0) ? STATUS_NOT_FOUND : st;
 }
 
+enum status db_boards_add_views(struct db_conn *c, const char *items_json)
+{
+    struct db_param p[] = {db_p_str(items_json)};
+    return db_exec(c, SQL_ADD_VIEWS, p, 1, NULL, NULL);
+}
+
+enum status db_boards_count(struct db_conn *c, const struct db_board_filter *f, uint64_t *out)
+{
+    struct db_param p[1] = {db_p_null()};
+    if (f->user_id) {
+        p[0] = db_p_u64(f->user_id);
+        return count(c, SQL_COUNT_USER, p, 1, out);
+    }
+    if (f->category) {
+        p[0] = db_p_str(f->category);
+        return count(c, SQL_COUNT_CAT, p, 1, out);
+    }
+    return count(c, SQL_COUNT, p, 0, out);
+}
+
 enum status db_boards_list(struct db_conn *c, const struct db_board_filter *f,
                            const struct paging *pg, struct db_rows **out, uint64_t *out_total)
 {
@@ -179,7 +205,7 @@ enum status db_boards_list(struct db_conn *c, const struct db_board_filter *f,
         p[n++] = db_p_u64(pg->offset);
     }
     enum status st = db_query(c, sql, p, n, out);
-    if (st == STATUS_OK)
+    if (st == STATUS_OK && out_total)
         st = count(c, count_sql, p, nfilter, out_total);
     if (st != STATUS_OK) {
         db_rows_free(*out);
@@ -240,6 +266,13 @@ enum status db_comments_list(struct db_conn *c, uint64_t board_id, const struct 
         return db_query(c, SQL_COMMENTS_CUR, p, sizeof p / sizeof p[0], out);
     }
     struct db_param p[] = {db_p_u64(board_id), db_p_u64(pg->size + 1), db_p_u64(pg->offset)};
+    return db_query(c, SQL_COMMENTS, p, sizeof p / sizeof p[0], out);
+}
+
+enum status db_comments_first(struct db_conn *c, uint64_t board_id, uint64_t limit,
+                              struct db_rows **out)
+{
+    struct db_param p[] = {db_p_u64(board_id), db_p_u64(limit), db_p_u64(0)};
     return db_query(c, SQL_COMMENTS, p, sizeof p / sizeof p[0], out);
 }
 

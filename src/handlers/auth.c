@@ -1,7 +1,8 @@
 /*
  * auth.c - the bearer-token middleware: the server calls h_auth_authenticate for every route
  * flagged ROUTE_AUTH, so handlers never repeat it. A token must verify (HS256, unexpired) AND
- * name a user that is still registered: a deleted user's tokens stop working at once.
+ * name a user that is still registered: a deleted user's tokens stop working at once in this
+ * process, and within USER_CACHE_TTL_MS in the others (the user cache, see users.c).
  */
 #include "eeum/app.h"
 #include "eeum/db_users.h"
@@ -26,11 +27,17 @@ enum status h_auth_authenticate(struct http_req *req, struct http_resp *resp)
         STATUS_OK)
         return http_resp_error(resp, STATUS_UNAUTHORIZED,
                                "인증 토큰이 유효하지 않거나 만료되었습니다.", NULL);
-    struct db_conn *db = http_req_db(req);
-    if (!db)
-        return STATUS_UNAVAILABLE;
-    char role[16];
-    enum status st = db_users_active_role(db, claims.id, role);
+    enum status st;
+    if (app->user_cache) {
+        /* Cached for USER_CACHE_TTL_MS; this process forgets a user it updates or deletes. */
+        st = h_users_profile(req, claims.id, NULL);
+    } else {
+        struct db_conn *db = http_req_db(req);
+        if (!db)
+            return STATUS_UNAVAILABLE;
+        char role[16];
+        st = db_users_active_role(db, claims.id, role);
+    }
     if (st == STATUS_NOT_FOUND)
         return http_resp_error(resp, STATUS_UNAUTHORIZED,
                                "인증 토큰이 유효하지 않거나 만료되었습니다.", NULL);

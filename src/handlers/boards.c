@@ -4,6 +4,8 @@
  * comments; lists are newest (posts) or oldest (comments) first with page or keyset cursor.
  */
 #include "eeum/app.h"
+#include "eeum/cache.h"
+#include "eeum/caches.h"
 #include "eeum/db_boards.h"
 #include "eeum/handlers.h"
 #include "eeum/log.h"
@@ -11,13 +13,20 @@
 #include "eeum/search.h"
 #include "eeum/strbuf.h"
 #include "eeum/validate.h"
+#include "eeum/viewbuf.h"
 
+#include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define DETAIL_COMMENTS 100
 #define TOKENS_MAX      (512u * 1024)
+/* Reads of views retried when a view flush overlapped them (see viewbuf.h). */
+#define VIEW_READ_TRIES 4
+#define DETAIL_MAX      (64u * 1024 * 1024)
 
 static const char MSG_NOT_AUTHOR[] = "작성자만 수정하거나 삭제할 수 있습니다.";
 static const char MSG_NO_POST[] = "게시글을 찾을 수 없습니다.";
@@ -88,18 +97,14 @@ static enum status read_paging(struct http_req *req, struct http_resp *resp, str
  * The page envelope for rows fetched with size + 1 (the extra row only says a next page
  * exists) plus nextCursor (null on the last page).
  */
-static enum status respond_page(struct http_resp *resp, const struct paging *p,
-                                const struct db_rows *r, uint64_t total,
-                                json_t *(*to_json)(const struct db_rows *, size_t), size_t id_col,
-                                size_t key_col)
+static enum status respond_page_items(struct http_resp *resp, const struct paging *p,
+                                      const struct db_rows *r, json_t *items, uint64_t total,
+                                      size_t id_col, size_t key_col)
 {
     size_t n = db_rows_count(r);
     bool more = n > p->size;
     if (more)
         n = (size_t)p->size;
-    json_t *items = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, to_json(r, i));
     http_resp_page(resp, items, p->page, p->size, total);
     char cursor[PAGING_CURSOR_MAX];
     if (more &&
@@ -108,6 +113,20 @@ static enum status respond_page(struct http_resp *resp, const struct paging *p,
     else
         json_object_set_new(resp->json, "nextCursor", json_null());
     return STATUS_OK;
+}
+
+static enum status respond_page(struct http_resp *resp, const struct paging *p,
+                                const struct db_rows *r, uint64_t total,
+                                json_t *(*to_json)(const struct db_rows *, size_t), size_t id_col,
+                                size_t key_col)
+{
+    size_t n = db_rows_count(r);
+    if (n > p->size)
+        n = (size_t)p->size;
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(items, to_json(r, i));
+    return respond_page_items(resp, p, r, items, total, id_col, key_col);
 }
 
 /* NFC copy of a view (stored text is NFC, so LIKE verification and highlights agree with the
@@ -221,20 +240,90 @@ static char *index_tokens(struct val_str title, struct val_str content)
     return s ? s : strdup("");
 }
 
-static enum status respond_post(struct db_conn *db, uint64_t id, bool created, bool with_comments,
+/* ---- views, the detail cache, list totals ------------------------------------------------ */
+
+/*
+ * Views are counted in memory and written in batches (viewbuf.h, flushed by caches.c), so what
+ * a response shows is the database value plus this process' unflushed views. A read of the
+ * database value must not overlap a flush (the batch would count twice or not at all): reads
+ * take the view generation before and compare it afterwards, and are repeated when a flush
+ * overlapped (a flush writes for about a millisecond every VIEWS_FLUSH_MS).
+ */
+
+/* The view generation once no flush is writing (waits a few ms at most; odd if one still is). */
+static uint64_t quiet_gen(const struct viewbuf *vb)
+{
+    uint64_t g = viewbuf_gen(vb);
+    for (int i = 0; i < 20 && (g & 1); i++) {
+        struct timespec half_ms = {0, 500000L};
+        nanosleep(&half_ms, NULL);
+        g = viewbuf_gen(vb);
+    }
+    return g;
+}
+
+/* Views to show for post `id` whose database value `db_views` was read after generation g0.
+ * Clears *exact when a flush overlapped the read (in-flight views are then added as well,
+ * which may count one batch twice: the caller reads again). */
+static uint64_t shown_views(struct viewbuf *vb, uint64_t id, uint64_t db_views, uint64_t g0,
+                            bool *exact)
+{
+    struct viewbuf_snap sn;
+    viewbuf_peek(vb, id, &sn);
+    if (!(g0 & 1) && sn.gen == g0)
+        return db_views + sn.pending;
+    *exact = false;
+    return db_views + sn.pending + sn.inflight;
+}
+
+/* Created/updated post (no comments): 200, or 201 with Location when `created`. */
+static enum status respond_post(struct http_req *req, struct db_conn *db, uint64_t id, bool created,
                                 struct http_resp *resp)
 {
+    struct viewbuf *vb = req->app->views;
+    json_t *post = NULL;
+    for (int t = 0; t < VIEW_READ_TRIES; t++) {
+        uint64_t g0 = vb ? quiet_gen(vb) : 0;
+        struct db_rows *r = NULL;
+        enum status st = db_boards_get(db, id, &r);
+        if (st != STATUS_OK)
+            return st == STATUS_NOT_FOUND ? http_resp_error(resp, st, MSG_NO_POST, NULL) : st;
+        post = h_boards_post_json(r, 0);
+        bool exact = true;
+        if (vb)
+            json_object_set_new(post, "views",
+                                json_integer((json_int_t)shown_views(
+                                    vb, id, db_rows_u64(r, 0, DB_BOARD_VIEWS), g0, &exact)));
+        db_rows_free(r);
+        if (exact || t == VIEW_READ_TRIES - 1)
+            break;
+        json_decref(post);
+        post = NULL;
+    }
+    if (!created)
+        return http_resp_item(resp, post);
+    char loc[64];
+    snprintf(loc, sizeof loc, "/api/boards/%llu", (unsigned long long)id);
+    return http_resp_created(resp, post, loc);
+}
+
+/* The post item JSON with its first comments, and its database views; NOT_FOUND when the post
+ * is not visible. */
+static enum status load_detail(struct db_conn *db, uint64_t id, json_t **out, uint64_t *out_views)
+{
+    *out = NULL;
     struct db_rows *r = NULL;
     enum status st = db_boards_get(db, id, &r);
     if (st != STATUS_OK)
-        return st == STATUS_NOT_FOUND ? http_resp_error(resp, st, MSG_NO_POST, NULL) : st;
+        return st;
     json_t *post = h_boards_post_json(r, 0);
+    *out_views = db_rows_u64(r, 0, DB_BOARD_VIEWS);
+    /* comment_count is kept equal to the visible comments: no query when there are none. */
+    uint64_t ncomments = db_rows_u64(r, 0, DB_BOARD_COMMENT_COUNT);
     db_rows_free(r);
-    if (with_comments) {
-        struct paging p = {.page = 1, .size = DETAIL_COMMENTS};
-        uint64_t total = 0;
-        json_t *comments = json_array();
-        st = db_comments_list(db, id, &p, &r, &total);
+    json_t *comments = json_array();
+    if (ncomments > 0) {
+        st = db_comments_first(db, id, DETAIL_COMMENTS, &r);
         if (st != STATUS_OK) {
             json_decref(comments);
             json_decref(post);
@@ -244,13 +333,252 @@ static enum status respond_post(struct db_conn *db, uint64_t id, bool created, b
         for (size_t i = 0; i < n && i < DETAIL_COMMENTS; i++)
             json_array_append_new(comments, comment_json(r, i));
         db_rows_free(r);
-        json_object_set_new(post, "comments", comments);
     }
-    if (!created)
-        return http_resp_item(resp, post);
-    char loc[64];
-    snprintf(loc, sizeof loc, "/api/boards/%llu", (unsigned long long)id);
-    return http_resp_created(resp, post, loc);
+    json_object_set_new(post, "comments", comments);
+    *out = post;
+    return STATUS_OK;
+}
+
+/* A cached detail: this header, then the post item JSON text with views_base as its views. */
+struct detail_hdr {
+    uint64_t views_base;   /* boards.views as read */
+    uint64_t flushed_base; /* `flushed` of the post's view counter at that read */
+    uint64_t incarnation;  /* of that view counter: another counter means another history */
+    size_t views_off;      /* the digits of the post's "views" in the text */
+    size_t views_len;
+};
+
+/* Locate the digits of the post's "views". `,"views":` cannot occur inside a JSON string (a
+ * quote there is escaped), the post's own key comes before its comments, and comments have no
+ * such key: the first occurrence is the one. */
+static bool views_span(const char *text, size_t *off, size_t *len)
+{
+    static const char KEY[] = ",\"views\":";
+    const char *k = strstr(text, KEY);
+    if (!k)
+        return false;
+    *off = (size_t)(k - text) + sizeof KEY - 1;
+    *len = 0;
+    while (text[*off + *len] >= '0' && text[*off + *len] <= '9')
+        (*len)++;
+    return *len > 0;
+}
+
+static enum status respond_detail(struct http_resp *resp, const struct detail_hdr *h,
+                                  const char *text, size_t len, uint64_t views)
+{
+    struct strbuf sb;
+    strbuf_init(&sb, DETAIL_MAX);
+    bool ok =
+        strbuf_append(&sb, text, h->views_off) && strbuf_printf(&sb, "%" PRIu64, views) &&
+        strbuf_append(&sb, text + h->views_off + h->views_len, len - h->views_off - h->views_len);
+    enum status st = ok ? caches_resp_item_text(resp, sb.data, sb.len) : STATUS_INTERNAL;
+    strbuf_free(&sb);
+    return st;
+}
+
+/* Detail from the database; counts the view unless `counted`; caches the result when the read
+ * and the view counts fit together (see above). */
+static enum status detail_fill(struct http_req *req, struct http_resp *resp, uint64_t id,
+                               bool counted)
+{
+    struct app *app = req->app;
+    struct viewbuf *vb = app->views;
+    struct cache *cache = app->post_cache;
+    struct db_conn *db = http_req_db(req);
+    if (!db)
+        return STATUS_UNAVAILABLE;
+    /* Before the read: a change committed (and invalidated) after it outdates the ticket. */
+    uint64_t ticket = cache ? cache_ticket(cache, id) : 0;
+    json_t *post = NULL;
+    uint64_t db_views = 0;
+    struct viewbuf_snap sn = {0};
+    bool exact = false, direct = false;
+    enum status st = STATUS_OK;
+    for (int t = 0; t < VIEW_READ_TRIES && !exact; t++) {
+        uint64_t g0 = quiet_gen(vb);
+        json_decref(post);
+        st = load_detail(db, id, &post, &db_views);
+        if (st != STATUS_OK)
+            break;
+        if (!counted && !direct) {
+            if (viewbuf_add(vb, id, &sn)) {
+                counted = true;
+            } else {
+                /* Too many posts with buffered counts: write this view at once. */
+                st = db_boards_view(db, id);
+                if (st != STATUS_OK)
+                    break;
+                direct = true;
+                db_views++;
+                viewbuf_peek(vb, id, &sn);
+                break;
+            }
+        } else {
+            viewbuf_peek(vb, id, &sn);
+        }
+        exact = !(g0 & 1) && sn.gen == g0; /* no flush overlapped: nothing was in flight */
+    }
+    if (st != STATUS_OK) {
+        json_decref(post);
+        return st == STATUS_NOT_FOUND ? http_resp_error(resp, st, MSG_NO_POST, NULL) : st;
+    }
+    char *text = json_dumps(post, JSON_COMPACT);
+    json_decref(post);
+    struct detail_hdr h = {
+        .views_base = db_views, .flushed_base = sn.flushed, .incarnation = sn.incarnation};
+    if (!text || !views_span(text, &h.views_off, &h.views_len)) {
+        free(text);
+        log_error("boards.detail", "could not encode post %llu", (unsigned long long)id);
+        return STATUS_INTERNAL;
+    }
+    size_t len = strlen(text);
+    if (cache && exact && !direct && sn.incarnation) {
+        char *blob = malloc(sizeof h + len);
+        if (blob) {
+            memcpy(blob, &h, sizeof h);
+            memcpy(blob + sizeof h, text, len);
+            (void)cache_put(cache, id, blob, sizeof h + len, app->cfg->board_cache_ttl_ms, ticket);
+            free(blob);
+        }
+    }
+    enum status rs = respond_detail(resp, &h, text, len, db_views + sn.pending + sn.inflight);
+    free(text);
+    return rs;
+}
+
+/* After this process changed post `id` or its comments (committed or not: the outcome of a
+ * failed commit may be unknown). */
+static void forget_post(struct app *app, uint64_t id)
+{
+    if (app->post_cache)
+        cache_invalidate(app->post_cache, id);
+}
+
+/* Totals of GET /api/boards by category: keys of the count cache. */
+enum { TOTAL_ALL, TOTAL_RECIPE, TOTAL_RESTAURANT, TOTAL_KEYS };
+
+static unsigned total_key(const char *category)
+{
+    if (!category)
+        return TOTAL_ALL;
+    return strcmp(category, "RECIPE") == 0 ? TOTAL_RECIPE : TOTAL_RESTAURANT;
+}
+
+/* One recount per category at a time (process-wide, like the cache it fills). */
+static pthread_mutex_t g_total_fill[TOTAL_KEYS] = {
+    PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER};
+
+/* After this process created, deleted or re-categorised a post. */
+static void forget_totals(struct app *app)
+{
+    for (unsigned k = 0; app->count_cache && k < TOTAL_KEYS; k++)
+        cache_invalidate(app->count_cache, k);
+}
+
+static enum status recount(struct app *app, struct db_conn *db, const struct db_board_filter *f,
+                           unsigned key, uint64_t *out)
+{
+    uint64_t ticket = cache_ticket(app->count_cache, key);
+    enum status st = db_boards_count(db, f, out);
+    if (st == STATUS_OK)
+        (void)cache_put(app->count_cache, key, out, sizeof *out, app->cfg->board_count_ttl_ms,
+                        ticket);
+    return st;
+}
+
+/*
+ * The number of visible posts of the filter. Counting all posts takes 120-350 ms at 1M posts,
+ * so the totals of the public list are cached for BOARD_COUNT_TTL_MS and dropped whenever this
+ * process creates, deletes or re-categorises a post (exact in one process). Past its TTL a
+ * total is still served for one more TTL while a single request recounts; after a drop, one
+ * request counts and the others of that category wait for it. Per-author totals (my-boards)
+ * use an index and are counted every time.
+ */
+static enum status board_total(struct app *app, struct db_conn *db, const struct db_board_filter *f,
+                               uint64_t *out)
+{
+    struct cache *c = app->count_cache;
+    if (!c || f->user_id)
+        return db_boards_count(db, f, out);
+    unsigned key = total_key(f->category);
+    const struct cache_val *v = NULL;
+    enum cache_result r = cache_get(c, key, app->cfg->board_count_ttl_ms, &v);
+    if (r != CACHE_MISS)
+        memcpy(out, cache_val_data(v), sizeof *out);
+    cache_val_release(v);
+    if (r == CACHE_HIT)
+        return STATUS_OK;
+    if (r == CACHE_STALE) {
+        if (pthread_mutex_trylock(&g_total_fill[key]) != 0)
+            return STATUS_OK; /* another request is recounting */
+    } else {
+        pthread_mutex_lock(&g_total_fill[key]);
+        if (cache_get(c, key, 0, &v) == CACHE_HIT) { /* counted while we waited */
+            memcpy(out, cache_val_data(v), sizeof *out);
+            cache_val_release(v);
+            pthread_mutex_unlock(&g_total_fill[key]);
+            return STATUS_OK;
+        }
+        cache_val_release(v);
+    }
+    enum status st = recount(app, db, f, key, out);
+    pthread_mutex_unlock(&g_total_fill[key]);
+    return r == CACHE_STALE ? STATUS_OK : st; /* a failed recount keeps the stale total */
+}
+
+/* A page of posts (views as shown) and its total. */
+static enum status list_posts(struct http_req *req, struct http_resp *resp,
+                              const struct db_board_filter *f, const struct paging *p)
+{
+    struct db_conn *db = http_req_db(req);
+    if (!db)
+        return STATUS_UNAVAILABLE;
+    struct viewbuf *vb = req->app->views;
+    struct db_rows *r = NULL;
+    json_t *items = NULL;
+    enum status st = STATUS_OK;
+    for (int t = 0; t < VIEW_READ_TRIES; t++) {
+        uint64_t g0 = vb ? quiet_gen(vb) : 0;
+        db_rows_free(r);
+        r = NULL;
+        json_decref(items);
+        items = NULL;
+        st = db_boards_list(db, f, p, &r, NULL);
+        if (st != STATUS_OK)
+            break;
+        size_t n = db_rows_count(r);
+        if (n > p->size)
+            n = (size_t)p->size;
+        items = json_array();
+        bool exact = true;
+        for (size_t i = 0; i < n; i++) {
+            json_t *o = h_boards_post_json(r, i);
+            if (vb)
+                json_object_set_new(o, "views",
+                                    json_integer((json_int_t)shown_views(
+                                        vb, db_rows_u64(r, i, DB_BOARD_ID),
+                                        db_rows_u64(r, i, DB_BOARD_VIEWS), g0, &exact)));
+            json_array_append_new(items, o);
+        }
+        if (exact)
+            break;
+    }
+    uint64_t total = 0;
+    if (st == STATUS_OK)
+        st = board_total(req->app, db, f, &total);
+    if (st == STATUS_OK) {
+        /* A total cached by this or another instance is never below what the page shows. */
+        size_t n = db_rows_count(r);
+        uint64_t seen = p->has_cursor || n == 0 ? 0 : p->offset + n;
+        if (total < seen)
+            total = seen;
+        st = respond_page_items(resp, p, r, items, total, DB_BOARD_ID, DB_BOARD_CURSOR_KEY);
+        items = NULL;
+    }
+    json_decref(items);
+    db_rows_free(r);
+    return st;
 }
 
 /* ---- posts ---- */
@@ -284,7 +612,8 @@ enum status h_boards_create(struct http_req *req, struct http_resp *resp)
     strbuf_free(&cb);
     if (st != STATUS_OK)
         return st;
-    return respond_post(db, id, true, false, resp);
+    forget_totals(req->app);
+    return respond_post(req, db, id, true, resp);
 }
 
 enum status h_boards_list(struct http_req *req, struct http_resp *resp)
@@ -305,16 +634,7 @@ enum status h_boards_list(struct http_req *req, struct http_resp *resp)
         }
         f.category = cat;
     }
-    struct db_conn *db = http_req_db(req);
-    if (!db)
-        return STATUS_UNAVAILABLE;
-    struct db_rows *r = NULL;
-    uint64_t total = 0;
-    st = db_boards_list(db, &f, &p, &r, &total);
-    if (st == STATUS_OK)
-        st = respond_page(resp, &p, r, total, h_boards_post_json, DB_BOARD_ID, DB_BOARD_CURSOR_KEY);
-    db_rows_free(r);
-    return st;
+    return list_posts(req, resp, &f, &p);
 }
 
 enum status h_boards_mine(struct http_req *req, struct http_resp *resp)
@@ -323,29 +643,57 @@ enum status h_boards_mine(struct http_req *req, struct http_resp *resp)
     enum status st = read_paging(req, resp, &p);
     if (st != STATUS_OK)
         return st;
+    struct db_board_filter f = {.user_id = req->user_id};
+    return list_posts(req, resp, &f, &p);
+}
+
+/* Without a view buffer (not started): count in the database, then read. */
+static enum status detail_direct(struct http_req *req, struct http_resp *resp, uint64_t id)
+{
     struct db_conn *db = http_req_db(req);
     if (!db)
         return STATUS_UNAVAILABLE;
-    struct db_board_filter f = {.user_id = req->user_id};
-    struct db_rows *r = NULL;
-    uint64_t total = 0;
-    st = db_boards_list(db, &f, &p, &r, &total);
+    json_t *post = NULL;
+    uint64_t views = 0;
+    enum status st = db_boards_view(db, id);
     if (st == STATUS_OK)
-        st = respond_page(resp, &p, r, total, h_boards_post_json, DB_BOARD_ID, DB_BOARD_CURSOR_KEY);
-    db_rows_free(r);
-    return st;
+        st = load_detail(db, id, &post, &views);
+    if (st != STATUS_OK)
+        return st == STATUS_NOT_FOUND ? http_resp_error(resp, st, MSG_NO_POST, NULL) : st;
+    return http_resp_item(resp, post);
 }
 
+/*
+ * GET /api/boards/:id and /api/boards/detail/:id. A cached detail (BOARD_CACHE_TTL_MS) costs
+ * no database round trip: its views are rebuilt from the value read when it was cached plus
+ * what this process' view counter has flushed and still holds since then.
+ */
 enum status h_boards_detail(struct http_req *req, struct http_resp *resp)
 {
     uint64_t id = http_req_param(req, "id");
-    struct db_conn *db = http_req_db(req);
-    if (!db)
-        return STATUS_UNAVAILABLE;
-    enum status st = db_boards_view(db, id);
-    if (st != STATUS_OK)
-        return st == STATUS_NOT_FOUND ? http_resp_error(resp, st, MSG_NO_POST, NULL) : st;
-    return respond_post(db, id, false, true, resp);
+    struct app *app = req->app;
+    struct viewbuf *vb = app->views;
+    if (!vb)
+        return detail_direct(req, resp, id);
+    bool counted = false;
+    const struct cache_val *v = NULL;
+    if (app->post_cache && cache_get(app->post_cache, id, 0, &v) == CACHE_HIT) {
+        struct detail_hdr h;
+        struct viewbuf_snap sn;
+        const char *data = cache_val_data(v);
+        memcpy(&h, data, sizeof h);
+        counted = viewbuf_add(vb, id, &sn);
+        if (counted && sn.incarnation == h.incarnation) {
+            uint64_t views =
+                h.views_base + (sn.flushed - h.flushed_base) + sn.inflight + sn.pending;
+            enum status st =
+                respond_detail(resp, &h, data + sizeof h, cache_val_len(v) - sizeof h, views);
+            cache_val_release(v);
+            return st;
+        }
+        cache_val_release(v);
+    }
+    return detail_fill(req, resp, id, counted);
 }
 
 /* 404 for a missing post, 403 for someone else's; loads title/content for re-indexing. */
@@ -407,6 +755,9 @@ enum status h_boards_update(struct http_req *req, struct http_resp *resp)
         st = df_move(db, old_tokens, tokens);
     if (st == STATUS_OK)
         st = db_tx_commit(db);
+    forget_post(req->app, id);
+    if (b.has_category)
+        forget_totals(req->app);
 out:
     if (st != STATUS_OK)
         db_tx_rollback(db);
@@ -417,7 +768,7 @@ out:
     db_rows_free(text);
     if (st != STATUS_OK)
         return st;
-    return respond_post(db, id, false, false, resp);
+    return respond_post(req, db, id, false, resp);
 }
 
 enum status h_boards_delete(struct http_req *req, struct http_resp *resp)
@@ -439,10 +790,13 @@ enum status h_boards_delete(struct http_req *req, struct http_resp *resp)
                               (struct val_str){db_rows_str(text, 0, 2), db_rows_len(text, 0, 2)});
         st = tokens ? df_move(db, tokens, NULL) : STATUS_INTERNAL;
     }
-    if (st == STATUS_OK)
+    if (st == STATUS_OK) {
         st = db_tx_commit(db);
-    else
+        forget_post(req->app, id);
+        forget_totals(req->app);
+    } else {
         db_tx_rollback(db);
+    }
     free(tokens);
     db_rows_free(text);
     if (st == STATUS_NOT_FOUND && !resp->json)
@@ -505,6 +859,7 @@ enum status h_comments_create(struct http_req *req, struct http_resp *resp)
         return STATUS_UNAVAILABLE;
     uint64_t id = 0;
     enum status st = db_comments_insert(db, board_id, req->user_id, content, &id);
+    forget_post(req->app, board_id);
     if (st == STATUS_NOT_FOUND)
         return http_resp_error(resp, st, MSG_NO_POST, NULL);
     if (st != STATUS_OK)
@@ -544,6 +899,7 @@ enum status h_comments_update(struct http_req *req, struct http_resp *resp)
     if (st != STATUS_OK)
         return st;
     st = db_comments_update(db, board_id, id, req->user_id, content);
+    forget_post(req->app, board_id);
     if (st != STATUS_OK)
         return st;
     return respond_comment(db, board_id, id, false, resp);
@@ -559,6 +915,7 @@ enum status h_comments_delete(struct http_req *req, struct http_resp *resp)
     if (st != STATUS_OK)
         return st;
     st = db_comments_delete(db, board_id, id, req->user_id);
+    forget_post(req->app, board_id);
     if (st == STATUS_NOT_FOUND)
         return http_resp_error(resp, st, MSG_NO_COMMENT, NULL);
     if (st != STATUS_OK)

@@ -3,6 +3,7 @@
  * metrics (/metrics, with the outbox backlog and publisher counters).
  */
 #include "eeum/app.h"
+#include "eeum/caches.h"
 #include "eeum/db.h"
 #include "eeum/db_outbox.h"
 #include "eeum/handlers.h"
@@ -125,6 +126,7 @@ enum status h_health_metrics(struct http_req *req, struct http_resp *resp)
                         db_pool_in_use(app->pool), db_pool_size(app->pool),
                         http_server_inflight(app->server), (long long)app->started_at);
     ok &= render_outbox(req, &sb);
+    ok &= caches_render_metrics(app, &sb);
     if (!ok) {
         strbuf_free(&sb);
         return STATUS_INTERNAL;

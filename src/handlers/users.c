@@ -4,6 +4,8 @@
  * database's (unique indexes, reported as 409); passwords are argon2id (password.h).
  */
 #include "eeum/app.h"
+#include "eeum/cache.h"
+#include "eeum/caches.h"
 #include "eeum/db_users.h"
 #include "eeum/handlers.h"
 #include "eeum/jwt.h"
@@ -22,6 +24,8 @@ static const char MSG_LOGIN_LIMITED[] = "로그인 시도가 너무 많습니다
 static const char MSG_EMAIL_TAKEN[] = "이미 사용 중인 이메일입니다.";
 static const char MSG_NICKNAME_TAKEN[] = "이미 사용 중인 닉네임입니다.";
 static const char MSG_NOT_SELF[] = "본인의 계정만 변경할 수 있습니다.";
+
+#define PROFILE_MAX_BYTES (256u * 1024)
 
 /* Today's date in APP_TZ (the process time zone is set to APP_TZ at start-up). */
 static struct val_date today_local(void)
@@ -89,6 +93,51 @@ static enum status respond_user(struct db_conn *db, uint64_t id, bool created,
     char loc[64];
     snprintf(loc, sizeof loc, "/api/users/%llu", (unsigned long long)id);
     return http_resp_created(resp, u, loc);
+}
+
+/*
+ * The profile item JSON of a registered user, from the user cache (USER_CACHE_TTL_MS) or the
+ * database, appended to `out` when non-NULL. STATUS_NOT_FOUND for a deleted or unknown user.
+ * The auth middleware calls it for every authenticated request (existence is the check), so
+ * a GET /api/users/me right after costs no database round trip at all.
+ */
+enum status h_users_profile(struct http_req *req, uint64_t id, struct strbuf *out)
+{
+    struct cache *cache = req->app->user_cache;
+    const struct cache_val *v = NULL;
+    if (cache && cache_get(cache, id, 0, &v) == CACHE_HIT) {
+        bool ok = !out || strbuf_append(out, cache_val_data(v), cache_val_len(v));
+        cache_val_release(v);
+        return ok ? STATUS_OK : STATUS_INTERNAL;
+    }
+    struct db_conn *db = http_req_db(req);
+    if (!db)
+        return STATUS_UNAVAILABLE;
+    /* Before the read: an update or delete committed after it outdates the ticket. */
+    uint64_t ticket = cache ? cache_ticket(cache, id) : 0;
+    struct db_rows *r = NULL;
+    enum status st = db_users_find(db, id, &r);
+    if (st != STATUS_OK)
+        return st;
+    json_t *u = user_json(r);
+    db_rows_free(r);
+    char *text = json_dumps(u, JSON_COMPACT);
+    json_decref(u);
+    if (!text)
+        return STATUS_INTERNAL;
+    size_t len = strlen(text);
+    if (cache)
+        (void)cache_put(cache, id, text, len, req->app->cfg->user_cache_ttl_ms, ticket);
+    bool ok = !out || strbuf_append(out, text, len);
+    free(text);
+    return ok ? STATUS_OK : STATUS_INTERNAL;
+}
+
+/* After this process changed or deleted user `id` (and committed). */
+static void forget_user(struct http_req *req, uint64_t id)
+{
+    if (req->app->user_cache)
+        cache_invalidate(req->app->user_cache, id);
 }
 
 static enum status validation_error(struct http_resp *resp, const struct val_result *v)
@@ -207,10 +256,13 @@ enum status h_users_login(struct http_req *req, struct http_resp *resp)
 
 enum status h_users_me(struct http_req *req, struct http_resp *resp)
 {
-    struct db_conn *db = http_req_db(req);
-    if (!db)
-        return STATUS_UNAVAILABLE;
-    return respond_user(db, req->user_id, false, resp);
+    struct strbuf sb;
+    strbuf_init(&sb, PROFILE_MAX_BYTES);
+    enum status st = h_users_profile(req, req->user_id, &sb);
+    if (st == STATUS_OK)
+        st = caches_resp_item_text(resp, sb.data, sb.len);
+    strbuf_free(&sb);
+    return st;
 }
 
 enum status h_users_update(struct http_req *req, struct http_resp *resp)
@@ -230,6 +282,7 @@ enum status h_users_update(struct http_req *req, struct http_resp *resp)
     if (!db)
         return STATUS_UNAVAILABLE;
     enum status st = db_users_update(db, id, &u, u.has_password ? hash : NULL);
+    forget_user(req, id); /* also after a failure: the outcome may be unknown */
     if (st == STATUS_CONFLICT)
         return conflict(db, resp);
     if (st != STATUS_OK)
@@ -246,6 +299,7 @@ enum status h_users_delete(struct http_req *req, struct http_resp *resp)
     if (!db)
         return STATUS_UNAVAILABLE;
     enum status st = db_users_soft_delete(db, id);
+    forget_user(req, id);
     if (st != STATUS_OK)
         return st;
     log_info("users.delete", "user %llu deleted", (unsigned long long)id);
