@@ -60,6 +60,12 @@ enum status h_diaries_delete(struct http_req *req, struct http_resp *resp);
 enum status h_diaries_trash(struct http_req *req, struct http_resp *resp);
 enum status h_diaries_restore(struct http_req *req, struct http_resp *resp);
 
+/* /api/diaries calendar, stats, export and import (src/handlers/diary_reports.c) */
+enum status h_diary_reports_calendar(struct http_req *req, struct http_resp *resp);
+enum status h_diary_reports_stats(struct http_req *req, struct http_resp *resp);
+enum status h_diary_reports_export(struct http_req *req, struct http_resp *resp);
+enum status h_diary_reports_import(struct http_req *req, struct http_resp *resp);
+
 enum status h_health_live(struct http_req *req, struct http_resp *resp);
 enum status h_health_ready(struct http_req *req, struct http_resp *resp);
 enum status h_health_metrics(struct http_req *req, struct http_resp *resp);

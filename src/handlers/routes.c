@@ -38,6 +38,11 @@ const struct route API_ROUTES[] = {
      ROUTE_AUTH | ROUTE_BODY_JSON},
     {HTTP_DELETE, "/api/boards/:boardId/comments/:commentId", h_comments_delete, ROUTE_AUTH},
 
+    {HTTP_GET, "/api/diaries/calendar", h_diary_reports_calendar, ROUTE_AUTH},
+    {HTTP_GET, "/api/diaries/stats", h_diary_reports_stats, ROUTE_AUTH},
+    {HTTP_GET, "/api/diaries/export", h_diary_reports_export, ROUTE_AUTH},
+    {HTTP_POST, "/api/diaries/import", h_diary_reports_import, ROUTE_AUTH | ROUTE_BODY_JSON},
+
     {HTTP_POST, "/api/diaries", h_diaries_create, ROUTE_AUTH | ROUTE_BODY_JSON},
     {HTTP_GET, "/api/diaries", h_diaries_list, ROUTE_AUTH},
     {HTTP_GET, "/api/diaries/trash", h_diaries_trash, ROUTE_AUTH},
