@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -886,6 +887,74 @@ static void garbage_bodies_are_answered_below_500(void **state)
     }
 }
 
+static void expired_trash_is_purged_and_feedback_keeps_an_erased_row(void **state)
+{
+    (void)state;
+    struct e2e_user u;
+    e2e_new_user("d", &u);
+    json_int_t plain = create_id(&u, "오래된 일기", "지워질 내용", "2025-01-05", NULL);
+    json_int_t fed = create_id(&u, "피드백 일기", "피드백이 남은 내용", "2025-01-06", NULL);
+    json_int_t recent = create_id(&u, "최근 삭제", "아직 남는 내용", "2025-01-07", NULL);
+    json_int_t ids[] = {plain, fed, recent};
+    for (size_t i = 0; i < 3; i++) {
+        char p[64];
+        snprintf(p, sizeof p, "/api/diaries/%lld", (long long)ids[i]);
+        expect_call("DELETE", p, u.token, NULL, 200);
+    }
+    /* Version 2 first, so no analyzer writes over the crafted version-1 analyses. */
+    db_execf("UPDATE diaries SET version = 2 WHERE id IN (%lld, %lld)", (long long)plain,
+             (long long)fed);
+    write_analysis(plain, u.id, 1, "슬픔", "10.00, 10.00, 10.00, 10.00, 60.00", false);
+    write_analysis(fed, u.id, 1, "행복", "10.00, 10.00, 60.00, 10.00, 10.00", false);
+    db_execf("INSERT INTO food_feedback (user_id, recommendation_id, food_id, ate, liked)"
+             " SELECT user_id, id, food_id, 1, 1 FROM recommended_foods WHERE diary_id = %lld",
+             (long long)fed);
+    db_execf("UPDATE diaries SET deleted_at = NOW(3) - INTERVAL 31 DAY WHERE id IN (%lld, %lld)",
+             (long long)plain, (long long)fed);
+    db_execf("UPDATE diaries SET deleted_at = NOW(3) - INTERVAL 29 DAY WHERE id = %lld",
+             (long long)recent);
+
+    /* A fresh process purges on its first trash request. */
+    char base[64], auth[E2E_TOKEN_MAX + 32];
+    pid_t pid = e2e_start_private_api(base, sizeof base, "e2e-diaries-purge.log", NULL);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", u.token);
+    const char *headers[] = {auth, NULL};
+    struct e2e_resp r;
+    assert_int_equal(e2e_request(base, "GET", "/api/diaries/trash", headers, NULL, NULL, 0, &r), 0);
+    kill(pid, SIGTERM);
+    e2e_wait_exit(pid, 20000);
+    e2e_expect_status(&r, 200, "trash on a fresh process");
+    json_int_t got[8];
+    size_t n = page_ids(r.json, got, 8);
+    e2e_resp_free(&r);
+    assert_int_equal(n, 1);
+    assert_int_equal(got[0], recent);
+
+    /* The plain diary is gone with everything that hung on it. */
+    assert_int_equal(db_u64f("SELECT COUNT(*) FROM diaries WHERE id = %lld", (long long)plain), 0);
+    assert_int_equal(
+        db_u64f("SELECT COUNT(*) FROM diary_emotions WHERE diary_id = %lld", (long long)plain), 0);
+    assert_int_equal(
+        db_u64f("SELECT COUNT(*) FROM recommended_foods WHERE diary_id = %lld", (long long)plain),
+        0);
+    assert_int_equal(db_u64f("SELECT COUNT(*) FROM outbox WHERE diary_id = %lld", (long long)plain),
+                     0);
+    /* The one with feedback keeps its row (and the recommendation), every word erased. */
+    assert_int_equal(db_u64f("SELECT COUNT(*) FROM diaries WHERE id = %lld AND title = '' AND"
+                             " content = '' AND search_tokens = '' AND tags = '[]'",
+                             (long long)fed),
+                     1);
+    assert_int_equal(
+        db_u64f("SELECT COUNT(*) FROM recommended_foods WHERE diary_id = %lld", (long long)fed), 1);
+    assert_int_equal(
+        db_u64f("SELECT COUNT(*) FROM diary_emotions WHERE diary_id = %lld", (long long)fed), 0);
+    /* Recent trash is untouched. */
+    assert_int_equal(db_u64f("SELECT COUNT(*) FROM diaries WHERE id = %lld AND title = '최근 삭제'",
+                             (long long)recent),
+                     1);
+    e2e_user_free(&u);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -901,6 +970,7 @@ int main(void)
         cmocka_unit_test(patch_bumps_the_version_only_for_title_or_content_and_requeues),
         cmocka_unit_test(delete_moves_to_the_trash_and_restore_brings_it_back),
         cmocka_unit_test(another_user_gets_404_on_every_route_and_sees_nothing),
+        cmocka_unit_test(expired_trash_is_purged_and_feedback_keeps_an_erased_row),
         cmocka_unit_test(garbage_bodies_are_answered_below_500),
     };
     int failed = cmocka_run_group_tests_name("e2e_diaries", tests, setup, teardown);
