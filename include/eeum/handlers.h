@@ -66,6 +66,13 @@ enum status h_diary_reports_stats(struct http_req *req, struct http_resp *resp);
 enum status h_diary_reports_export(struct http_req *req, struct http_resp *resp);
 enum status h_diary_reports_import(struct http_req *req, struct http_resp *resp);
 
+/* Snack catalogue, food preferences, recommendations and feedback (src/handlers/recommend.c) */
+enum status h_foods_list(struct http_req *req, struct http_resp *resp);
+enum status h_food_prefs_get(struct http_req *req, struct http_resp *resp);
+enum status h_food_prefs_put(struct http_req *req, struct http_resp *resp);
+enum status h_diary_recommendations(struct http_req *req, struct http_resp *resp);
+enum status h_recommendation_feedback(struct http_req *req, struct http_resp *resp);
+
 enum status h_health_live(struct http_req *req, struct http_resp *resp);
 enum status h_health_ready(struct http_req *req, struct http_resp *resp);
 enum status h_health_metrics(struct http_req *req, struct http_resp *resp);

@@ -51,6 +51,13 @@ const struct route API_ROUTES[] = {
     {HTTP_PATCH, "/api/diaries/:id", h_diaries_update, ROUTE_AUTH | ROUTE_BODY_JSON},
     {HTTP_DELETE, "/api/diaries/:id", h_diaries_delete, ROUTE_AUTH},
     {HTTP_POST, "/api/diaries/:id/restore", h_diaries_restore, ROUTE_AUTH | ROUTE_BODY_OPTIONAL},
+
+    {HTTP_GET, "/api/foods", h_foods_list, 0},
+    {HTTP_GET, "/api/users/me/food-preferences", h_food_prefs_get, ROUTE_AUTH},
+    {HTTP_PUT, "/api/users/me/food-preferences", h_food_prefs_put, ROUTE_AUTH | ROUTE_BODY_JSON},
+    {HTTP_GET, "/api/diaries/:id/recommendations", h_diary_recommendations, ROUTE_AUTH},
+    {HTTP_POST, "/api/recommendations/:id/feedback", h_recommendation_feedback,
+     ROUTE_AUTH | ROUTE_BODY_JSON},
 };
 
 const size_t API_ROUTES_COUNT = sizeof API_ROUTES / sizeof API_ROUTES[0];
