@@ -117,33 +117,34 @@ static void delete_diary(const char *token, uint64_t id)
 /* ---- crafted analyses -------------------------------------------------------------------------
  */
 
+/* Runs the formatted statement; its result set (NULL when it has none), caller frees. */
+static MYSQL_RES *vsql(const char *fmt, va_list ap)
+{
+    char q[1024];
+    int n = vsnprintf(q, sizeof q, fmt, ap);
+    assert_true(n > 0 && (size_t)n < sizeof q);
+    if (mysql_real_query(DB, q, (unsigned long)n) != 0)
+        fail_msg("SQL failed: %s [%s]", mysql_error(DB), q);
+    return mysql_store_result(DB);
+}
+
 static void sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void sql(const char *fmt, ...)
 {
-    char q[1024];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(q, sizeof q, fmt, ap);
+    mysql_free_result(vsql(fmt, ap));
     va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof q);
-    if (mysql_real_query(DB, q, (unsigned long)n) != 0)
-        fail_msg("SQL failed: %s [%s]", mysql_error(DB), q);
-    MYSQL_RES *res = mysql_store_result(DB);
-    mysql_free_result(res);
 }
 
+/* The first column of the first row as a number (-1 when NULL or no row). */
 static long long sql_count(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static long long sql_count(const char *fmt, ...)
 {
-    char q[1024];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(q, sizeof q, fmt, ap);
+    MYSQL_RES *res = vsql(fmt, ap);
     va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof q);
-    if (mysql_real_query(DB, q, (unsigned long)n) != 0)
-        fail_msg("SQL failed: %s [%s]", mysql_error(DB), q);
-    MYSQL_RES *res = mysql_store_result(DB);
     assert_non_null(res);
     MYSQL_ROW row = mysql_fetch_row(res);
     long long v = row && row[0] ? strtoll(row[0], NULL, 10) : -1;
