@@ -22,6 +22,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/wait.h>
+
 #include <cmocka.h>
 
 #define MISSING "999999999999" /* an id no post or comment has */
@@ -1091,6 +1093,163 @@ static void parallel_views_add_exactly_one_each_and_leave_updated_at(void **stat
     json_decref(got);
 }
 
+/* The views of post `id` in the author's my-boards list (a list counts no view). */
+static json_int_t listed_views(const struct e2e_user *author, uint64_t id)
+{
+    json_t *mine = get_page("/api/boards/my-boards?elements=100", author->token);
+    json_t *items = e2e_items_of(mine);
+    json_int_t views = -1;
+    for (size_t i = 0; i < json_array_size(items); i++)
+        if (id_at(items, i) == id)
+            views = e2e_int_at(json_array_get(items, i), "views");
+    json_decref(mine);
+    assert_true(views >= 0);
+    return views;
+}
+
+/* GET base + path (200 expected) on another instance; its item's views. */
+static json_int_t views_at(const char *base, const char *path)
+{
+    struct e2e_resp r;
+    assert_int_equal(e2e_request(base, "GET", path, NULL, NULL, NULL, 0, &r), 0);
+    e2e_expect_status(&r, 200, path);
+    json_int_t v = e2e_int_at(e2e_item_of(&r), "views");
+    e2e_resp_free(&r);
+    return v;
+}
+
+static void buffered_views_are_written_at_a_graceful_shutdown(void **state)
+{
+    (void)state;
+    json_t *p = create_post(&g_alice, "RECIPE", "재시작 조회수", "내용");
+    uint64_t id = (uint64_t)e2e_int_at(p, "id");
+    json_decref(p);
+    char a[64], d[80];
+    post_path(a, sizeof a, id);
+    snprintf(d, sizeof d, "/api/boards/detail/%llu", (unsigned long long)id);
+
+    /* A second instance on the same database that would flush only every 10 s. */
+    char base[64];
+    pid_t pid = e2e_start_private_api(base, sizeof base, "e2e-views-restart-api.log",
+                                      "VIEWS_FLUSH_MS=10000");
+    for (json_int_t i = 1; i <= 5; i++)
+        assert_int_equal(views_at(base, i % 2 ? a : d), i); /* exact on the instance counting */
+    /* Still in that instance's memory: this instance does not see them yet. */
+    assert_int_equal(listed_views(&g_alice, id), 0);
+
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    int st = e2e_wait_exit(pid, 15000);
+    assert_true(st >= 0 && WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    /* Written before the process exited. */
+    assert_int_equal(listed_views(&g_alice, id), 5);
+    json_t *got = get_item(a, NULL);
+    assert_int_equal(e2e_int_at(got, "views"), 6);
+    json_decref(got);
+}
+
+static void cached_detail_shows_comment_and_post_changes_at_once(void **state)
+{
+    (void)state;
+    json_t *p = create_post(&g_alice, "RESTAURANT", "캐시 제목", "캐시 내용");
+    uint64_t id = (uint64_t)e2e_int_at(p, "id");
+    json_decref(p);
+    char a[64];
+    post_path(a, sizeof a, id);
+    json_t *got = get_item(a, NULL); /* now cached */
+    assert_int_equal(json_array_size(json_object_get(got, "comments")), 0);
+    json_decref(got);
+
+    uint64_t c = create_comment(&g_bob, id, "캐시 뒤 댓글");
+    got = get_item(a, NULL);
+    assert_int_equal(e2e_int_at(got, "commentCount"), 1);
+    assert_int_equal(json_array_size(json_object_get(got, "comments")), 1);
+    assert_int_equal(id_at(json_object_get(got, "comments"), 0), c);
+    assert_int_equal(e2e_int_at(got, "views"), 2);
+    json_decref(got);
+
+    struct e2e_resp r;
+    char cp[128];
+    comment_path(cp, sizeof cp, id, c);
+    e2e_json("PATCH", cp, g_bob.token, "{\"content\":\"고친 댓글\"}", &r);
+    e2e_expect_status(&r, 200, cp);
+    e2e_resp_free(&r);
+    got = get_item(a, NULL);
+    assert_string_equal(e2e_str_at(json_array_get(json_object_get(got, "comments"), 0), "content"),
+                        "고친 댓글");
+    json_decref(got);
+
+    e2e_json("PATCH", a, g_alice.token, "{\"title\":\"바뀐 제목\"}", &r);
+    e2e_expect_status(&r, 200, a);
+    assert_int_equal(e2e_int_at(e2e_item_of(&r), "views"), 3); /* buffered views included */
+    e2e_resp_free(&r);
+    got = get_item(a, NULL);
+    assert_string_equal(e2e_str_at(got, "title"), "바뀐 제목");
+    assert_int_equal(e2e_int_at(got, "views"), 4);
+    json_decref(got);
+
+    e2e_json("DELETE", cp, g_bob.token, NULL, &r);
+    e2e_expect_status(&r, 200, cp);
+    e2e_resp_free(&r);
+    got = get_item(a, NULL);
+    assert_int_equal(e2e_int_at(got, "commentCount"), 0);
+    assert_int_equal(json_array_size(json_object_get(got, "comments")), 0);
+    json_decref(got);
+
+    e2e_json("DELETE", a, g_alice.token, NULL, &r);
+    e2e_expect_status(&r, 200, a);
+    e2e_resp_free(&r);
+    expect_call("GET", a, NULL, NULL, 404);
+}
+
+/* The totalElements of GET /api/boards (all, RECIPE, RESTAURANT). */
+static void list_totals(json_int_t out[3])
+{
+    static const char *const paths[] = {"/api/boards?elements=1",
+                                        "/api/boards?category=RECIPE&elements=1",
+                                        "/api/boards?category=RESTAURANT&elements=1"};
+    for (int i = 0; i < 3; i++) {
+        json_t *b = get_page(paths[i], NULL);
+        out[i] = e2e_int_at(b, "totalElements");
+        json_decref(b);
+    }
+}
+
+/* e2e programs run one at a time (RUN_SERIAL) and this program's tests one after the other, so
+ * nobody else creates or deletes posts meanwhile: the totals must be exact. */
+static void list_totals_follow_create_move_and_delete_at_once(void **state)
+{
+    (void)state;
+    json_int_t t0[3], t[3];
+    list_totals(t0); /* cached from here on */
+    list_totals(t);
+    assert_memory_equal(t, t0, sizeof t);
+    json_t *p = create_post(&g_alice, "RECIPE", "합계 테스트", "내용");
+    uint64_t id = (uint64_t)e2e_int_at(p, "id");
+    json_decref(p);
+    list_totals(t);
+    assert_int_equal(t[0], t0[0] + 1);
+    assert_int_equal(t[1], t0[1] + 1);
+    assert_int_equal(t[2], t0[2]);
+
+    char a[64];
+    post_path(a, sizeof a, id);
+    struct e2e_resp r;
+    e2e_json("PATCH", a, g_alice.token, "{\"category\":\"RESTAURANT\"}", &r);
+    e2e_expect_status(&r, 200, a);
+    e2e_resp_free(&r);
+    list_totals(t);
+    assert_int_equal(t[0], t0[0] + 1);
+    assert_int_equal(t[1], t0[1]);
+    assert_int_equal(t[2], t0[2] + 1);
+
+    e2e_json("DELETE", a, g_alice.token, NULL, &r);
+    e2e_expect_status(&r, 200, a);
+    e2e_resp_free(&r);
+    list_totals(t);
+    assert_memory_equal(t, t0, sizeof t);
+}
+
 /* ---- 4. update ---------------------------------------------------------------------------- */
 
 static void patch_by_the_author_changes_only_the_given_fields(void **state)
@@ -1608,6 +1767,9 @@ int main(void)
         cmocka_unit_test(my_boards_shows_only_the_callers_posts),
         cmocka_unit_test(detail_routes_return_comments_and_count_each_view_once),
         cmocka_unit_test(parallel_views_add_exactly_one_each_and_leave_updated_at),
+        cmocka_unit_test(buffered_views_are_written_at_a_graceful_shutdown),
+        cmocka_unit_test(cached_detail_shows_comment_and_post_changes_at_once),
+        cmocka_unit_test(list_totals_follow_create_move_and_delete_at_once),
         cmocka_unit_test(patch_by_the_author_changes_only_the_given_fields),
         cmocka_unit_test(patch_by_another_is_403_missing_is_404_and_empty_or_invalid_is_400),
         cmocka_unit_test(delete_by_the_author_hides_the_post_and_its_comments),
