@@ -121,19 +121,33 @@ struct db_board_search {
     enum db_search_plan plan;
     const char *boolean;                    /* FULLTEXT plan: the AGAINST() string */
     const char *likes[DB_SEARCH_MAX_WORDS]; /* `%word%` patterns (escaped with '\\') */
+    bool caseless[DB_SEARCH_MAX_WORDS];     /* compare that word's bytes (search_word_caseless) */
     size_t nlikes;
     bool latest;        /* newest first instead of relevance */
-    uint64_t count_cap; /* stop counting matches here */
+    uint64_t count_cap; /* FULLTEXT plan: stop counting matches here */
+    const char *since;  /* scan plan: only posts created at or after this (NULL: all) */
 };
 
 /*
- * One page of matches (page.size + 1 rows) and their count. Every statement runs under a 1 s
- * time limit. When counting hits the cap or the time limit, *out_total is a lower bound and
- * *out_lower_bound is true. A page query that exceeds the limit is STATUS_UNAVAILABLE.
+ * One page of matches (page.size + 1 rows) and the total. Every statement runs under a 1 s
+ * time limit; a page query that exceeds it is STATUS_UNAVAILABLE.
+ * FULLTEXT plan: the matches are counted up to count_cap (no count on the last page); at the
+ * cap or the time limit *out_total is a lower bound and *out_lower_bound is true.
+ * Scan plan: no count; *out_total is what the page proves (offset + the rows found, one more
+ * than the page when more follow), a lower bound unless the scan covered every post (`since`
+ * NULL) and found the end of the matches.
  */
 enum status db_boards_search(struct db_conn *c, const struct db_board_search *s,
                              const struct paging *p, struct db_rows **out, uint64_t *out_total,
                              bool *out_lower_bound);
+
+/* The created_at ('%Y-%m-%d %H:%i:%s.%f') of the `rows`-th newest visible post, the scan
+ * plan's bound; *out_found false when there are fewer posts. */
+enum status db_boards_search_bound(struct db_conn *c, uint64_t rows, char *out, size_t outlen,
+                                   bool *out_found);
+
+/* An estimate of the number of posts (the highest id), for the planner. */
+enum status db_boards_search_size(struct db_conn *c, uint64_t *out);
 
 /* Documents of `scope` ("board"/"diary") holding `token` (exact) or any token starting with it
  * (prefix). */

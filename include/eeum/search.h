@@ -92,6 +92,18 @@ enum status search_query_parse(const char *input, size_t n, struct search_query 
 bool search_query_boolean(const struct search_query *q, const uint64_t *masks, char *out,
                           size_t outlen);
 
+/*
+ * The boolean-mode string requiring only word `wd`'s tokens chosen by `mask` (as in
+ * search_query_boolean for a query of that one word): what a plan MATCHes when the other words
+ * are verified on the candidates only. False when `out` is too small or no token is chosen.
+ */
+bool search_word_boolean(const struct search_word *wd, uint64_t mask, char *out, size_t outlen);
+
+/* True when the word holds only characters without case variants (Hangul, jamo, CJK, kana,
+ * ASCII digits): its NFC bytes can then be compared exactly (binary LIKE) with stored NFC
+ * text, which is much cheaper than a collation-aware comparison. */
+bool search_word_caseless(const struct search_word *wd);
+
 /* `%word%` for LIKE with '\\' as the escape character (\\, % and _ escaped). */
 bool search_like_pattern(const struct search_word *w, char *out, size_t outlen);
 
@@ -107,5 +119,44 @@ bool search_text_matches(const struct search_query *q, const char *text, size_t 
  */
 bool search_highlight(const struct search_query *q, const char *text, size_t n, size_t max_chars,
                       struct strbuf *out);
+
+/*
+ * The search planner's choice (pure). InnoDB FULLTEXT costs about one row read per hit of the
+ * tokens it MATCHes (plus reading their posting lists); a newest-first scan verifying the
+ * words costs about nposts / matches rows per match it returns. Inputs: per word the document
+ * frequency of its rarest token (an upper bound of the posts holding the word), the number of
+ * posts, and the matches the page needs (offset + size + 1).
+ *  - some df is 0: SEARCH_PLAN_NONE (no post can match);
+ *  - FULLTEXT when the rarest word's df is at most max(SEARCH_FT_MIN_HITS,
+ *    SEARCH_FT_FACTOR * sqrt(nposts * need)) (where the two costs cross; about 1,700 hits for
+ *    a first page of 10 at 1,000,000 posts): MATCH that word only;
+ *  - FULLTEXT on several words when every other word whose df is at most SEARCH_FT_LIST_MAX
+ *    (a posting list cheap to read) is MATCHed too and, assuming independent words, their
+ *    intersection is expected at half that threshold or less;
+ *  - otherwise SEARCH_PLAN_SCAN over the newest `window` posts: SEARCH_SCAN_SLACK times the
+ *    rows expected to hold `need` matches (all words, assumed independent), clamped to
+ *    [SEARCH_SCAN_MIN_ROWS, SEARCH_SCAN_MAX_ROWS] (a row budget: words that rarely meet
+ *    cannot make it read every post).
+ */
+#define SEARCH_FT_MIN_HITS   500
+#define SEARCH_FT_FACTOR     0.5
+#define SEARCH_FT_LIST_MAX   50000
+#define SEARCH_SCAN_SLACK    4
+#define SEARCH_SCAN_MIN_ROWS 20000
+#define SEARCH_SCAN_MAX_ROWS 50000
+
+enum search_plan_kind { SEARCH_PLAN_NONE, SEARCH_PLAN_FULLTEXT, SEARCH_PLAN_SCAN };
+
+struct search_plan_choice {
+    enum search_plan_kind kind;
+    bool match[SEARCH_MAX_WORDS]; /* FULLTEXT: the words whose token is MATCHed */
+    size_t rarest;                /* the word with the smallest df */
+    uint64_t estimate;            /* df[rarest] */
+    uint64_t ft_max;              /* the FULLTEXT threshold used */
+    uint64_t window;              /* SCAN: the newest posts to read */
+};
+
+void search_plan_choose(const uint64_t *df, size_t nwords, uint64_t nposts, uint64_t need,
+                        struct search_plan_choice *out);
 
 #endif

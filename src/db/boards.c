@@ -342,16 +342,23 @@ enum status db_boards_visible(struct db_conn *c, uint64_t id)
 
 /* ---- search ---- */
 
-#define LIKE_WORD "(b.title LIKE ? ESCAPE '\\\\' OR b.content LIKE ? ESCAPE '\\\\')"
-/* Always eight word checks; unused ones get '%' (true for every row), so one statement serves
- * every query. */
+/* One word's check: a binary LIKE (exact bytes, fast) for words without case (Hangul...),
+ * the collation's case-insensitive LIKE otherwise; the pattern of the other form is NULL,
+ * which makes it NULL (no match) without reading the text. */
+#define LIKE_WORD                                                                                  \
+    "(CAST(b.title AS BINARY) LIKE ? ESCAPE '\\\\' OR CAST(b.content AS BINARY) LIKE ? ESCAPE "    \
+    "'\\\\' OR b.title LIKE ? ESCAPE '\\\\' OR b.content LIKE ? ESCAPE '\\\\')"
+/* Always eight word checks; unused ones get '%' for the title (true for every row at once), so
+ * one statement serves every query. */
 #define LIKE_WORDS                                                                                 \
     LIKE_WORD " AND " LIKE_WORD " AND " LIKE_WORD " AND " LIKE_WORD " AND " LIKE_WORD              \
               " AND " LIKE_WORD " AND " LIKE_WORD " AND " LIKE_WORD
 #define FT_WHERE                                                                                   \
     " WHERE MATCH(b.search_tokens) AGAINST(? IN BOOLEAN MODE) AND b.is_deleted = 0 "               \
     "AND " LIKE_WORDS
-#define SCAN_WHERE " WHERE b.is_deleted = 0 AND " LIKE_WORDS
+/* The scan plan reads only the posts created at or after a bound (its row budget, found by
+ * SQL_SCAN_BOUND): ix_boards_latest is walked newest first and the walk ends at the bound. */
+#define SCAN_WHERE " WHERE b.is_deleted = 0 AND b.created_at >= ? AND " LIKE_WORDS
 #define RELEVANCE                                                                                  \
     " ORDER BY MATCH(b.search_tokens) AGAINST(? IN BOOLEAN MODE) DESC, b.created_at DESC, b.id "   \
     "DESC"
@@ -365,9 +372,6 @@ enum status db_boards_visible(struct db_conn *c, uint64_t id)
 #define FT_LATEST   BOARD_COLS BOARD_FROM FT_WHERE NEWEST " LIMIT ? OFFSET ?"
 #define SCAN_LATEST BOARD_COLS BOARD_FROM SCAN_WHERE NEWEST " LIMIT ? OFFSET ?"
 #define FT_COUNT    "COUNT(*) FROM (SELECT b.id FROM boards b" FT_WHERE " LIMIT ?) t"
-/* Any `cap` matches will do for a count: without ORDER BY the scan stops at the cap instead of
- * walking the rows in date order first. */
-#define SCAN_COUNT "COUNT(*) FROM (SELECT b.id FROM boards b" SCAN_WHERE " LIMIT ?) t"
 
 static const char SQL_FT_RELEVANT_MARIA[] = MARIA FT_RELEVANT;
 static const char SQL_FT_RELEVANT_MYSQL[] = MYSQL_ FT_RELEVANT;
@@ -377,8 +381,13 @@ static const char SQL_SCAN_LATEST_MARIA[] = MARIA SCAN_LATEST;
 static const char SQL_SCAN_LATEST_MYSQL[] = MYSQL_ SCAN_LATEST;
 static const char SQL_FT_COUNT_MARIA[] = MARIA FT_COUNT;
 static const char SQL_FT_COUNT_MYSQL[] = MYSQL_ FT_COUNT;
-static const char SQL_SCAN_COUNT_MARIA[] = MARIA SCAN_COUNT;
-static const char SQL_SCAN_COUNT_MYSQL[] = MYSQL_ SCAN_COUNT;
+/* The created_at of the n-th newest visible post (index only: ix_boards_latest). */
+static const char SQL_SCAN_BOUND[] =
+    "SELECT DATE_FORMAT(created_at, '%Y-%m-%d %H:%i:%s.%f') FROM boards WHERE is_deleted = 0"
+    " ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET ?";
+/* The size of the table for the planner: the highest id (deleted posts included), one B-tree
+ * lookup instead of a COUNT of every post. */
+static const char SQL_SEARCH_SIZE[] = "SELECT COALESCE(MAX(id), 0) FROM boards";
 
 static const char SQL_DF[] = "SELECT df FROM search_token_df WHERE scope = ? AND token = ?";
 static const char SQL_DF_PREFIX[] =
@@ -390,13 +399,19 @@ static const char SQL_DF_APPLY[] =
     "token VARCHAR(96) CHARACTER SET utf8mb4 PATH '$[0]', delta INT PATH '$[1]')) t"
     " ON DUPLICATE KEY UPDATE df = GREATEST(df + t.delta, 0)";
 
-/* Bind the eight LIKE pairs starting at p[n]. */
+/* Bind the eight word checks (four patterns each) starting at p[n]. */
 static size_t bind_likes(const struct db_board_search *s, struct db_param *p, size_t n)
 {
     for (size_t i = 0; i < DB_SEARCH_MAX_WORDS; i++) {
-        const char *like = i < s->nlikes ? s->likes[i] : "%";
-        p[n++] = db_p_str(like);
-        p[n++] = db_p_str(like);
+        const char *bin = "%", *ci = NULL; /* an unused check: true at once */
+        if (i < s->nlikes) {
+            bin = s->caseless[i] ? s->likes[i] : NULL;
+            ci = s->caseless[i] ? NULL : s->likes[i];
+        }
+        p[n++] = db_p_str(bin);
+        p[n++] = db_p_str(bin);
+        p[n++] = db_p_str(ci);
+        p[n++] = db_p_str(ci);
     }
     return n;
 }
@@ -410,22 +425,20 @@ enum status db_boards_search(struct db_conn *c, const struct db_board_search *s,
     *out_lower_bound = false;
     bool maria = db_conn_is_mariadb(c);
     bool ft = s->plan == DB_SEARCH_FULLTEXT;
-    const char *page_sql, *count_sql;
+    const char *page_sql;
     if (ft && !s->latest)
         page_sql = maria ? SQL_FT_RELEVANT_MARIA : SQL_FT_RELEVANT_MYSQL;
     else if (ft)
         page_sql = maria ? SQL_FT_LATEST_MARIA : SQL_FT_LATEST_MYSQL;
     else
         page_sql = maria ? SQL_SCAN_LATEST_MARIA : SQL_SCAN_LATEST_MYSQL;
-    if (ft)
-        count_sql = maria ? SQL_FT_COUNT_MARIA : SQL_FT_COUNT_MYSQL;
-    else
-        count_sql = maria ? SQL_SCAN_COUNT_MARIA : SQL_SCAN_COUNT_MYSQL;
 
-    struct db_param p[2 + 2 * DB_SEARCH_MAX_WORDS + 3];
+    struct db_param p[2 + 4 * DB_SEARCH_MAX_WORDS + 3];
     size_t n = 0;
     if (ft)
         p[n++] = db_p_str(s->boolean);
+    else
+        p[n++] = db_p_str(s->since ? s->since : "0000-01-01 00:00:00");
     n = bind_likes(s, p, n);
     size_t nwhere = n;
     if (ft && !s->latest)
@@ -436,12 +449,26 @@ enum status db_boards_search(struct db_conn *c, const struct db_board_search *s,
     if (st != STATUS_OK)
         return st;
 
-    /* The count runs under the same limit; past the cap or the limit it is a lower bound. */
+    /* What the page proves: `seen` matches up to its end (one more row: more follow). */
     uint64_t nrows = db_rows_count(*out);
-    uint64_t seen = nrows ? pg->offset + (nrows < pg->size ? nrows : pg->size) : 0;
+    uint64_t seen = nrows ? pg->offset + (nrows <= pg->size ? nrows : pg->size + 1) : 0;
+    if (!ft) {
+        /* No scanning count: the page is the evidence. Exact only when the scan covered every
+         * post and the page was not full. */
+        *out_total = seen;
+        *out_lower_bound = nrows > pg->size || s->since != NULL || (nrows == 0 && pg->offset);
+        return STATUS_OK;
+    }
+    if (nrows <= pg->size && (nrows > 0 || pg->offset == 0)) {
+        *out_total = seen; /* the last page (or no match at all): the total is known */
+        return STATUS_OK;
+    }
+
+    /* FULLTEXT: count the hits (bounded by the planner's threshold) under the same limit; past
+     * the cap or the limit the total is a lower bound. */
     p[nwhere] = db_p_u64(s->count_cap);
     struct db_rows *r = NULL;
-    st = db_query(c, count_sql, p, nwhere + 1, &r);
+    st = db_query(c, maria ? SQL_FT_COUNT_MARIA : SQL_FT_COUNT_MYSQL, p, nwhere + 1, &r);
     if (st == STATUS_OK) {
         *out_total = db_rows_count(r) ? db_rows_u64(r, 0, 0) : 0;
         *out_lower_bound = *out_total >= s->count_cap;
@@ -459,6 +486,33 @@ enum status db_boards_search(struct db_conn *c, const struct db_board_search *s,
     if (*out_total < seen) /* rows committed between the two statements */
         *out_total = seen;
     return STATUS_OK;
+}
+
+enum status db_boards_search_bound(struct db_conn *c, uint64_t rows, char *out, size_t outlen,
+                                   bool *out_found)
+{
+    *out_found = false;
+    if (outlen)
+        out[0] = '\0';
+    struct db_param p[] = {db_p_u64(rows ? rows - 1 : 0)};
+    struct db_rows *r = NULL;
+    enum status st = db_query(c, SQL_SCAN_BOUND, p, 1, &r);
+    if (st == STATUS_OK && db_rows_count(r) == 1 && !db_rows_is_null(r, 0, 0) &&
+        db_rows_len(r, 0, 0) < outlen) {
+        memcpy(out, db_rows_str(r, 0, 0), db_rows_len(r, 0, 0) + 1);
+        *out_found = true;
+    }
+    db_rows_free(r);
+    return st;
+}
+
+enum status db_boards_search_size(struct db_conn *c, uint64_t *out)
+{
+    struct db_rows *r = NULL;
+    enum status st = db_query(c, SQL_SEARCH_SIZE, NULL, 0, &r);
+    *out = st == STATUS_OK && db_rows_count(r) ? db_rows_u64(r, 0, 0) : 0;
+    db_rows_free(r);
+    return st;
 }
 
 enum status db_search_df(struct db_conn *c, const char *scope, const char *token, bool prefix,

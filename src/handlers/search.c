@@ -1,17 +1,21 @@
 /*
  * search.c - GET /api/boards/search: Korean keyword search over board posts.
  *
- * Plan (InnoDB FULLTEXT costs grow with the hits of every token it reads):
+ * Plan (search_plan_choose in the search module has the cost model and the thresholds):
  *  1. parse the words (search module); every word is required;
- *  2. look up the document frequency of each word's tokens (search_token_df) and keep, per
- *     word, only its rarest token for MATCH; the other tokens are checked by the per-word
- *     LIKE verification that every plan applies to the original title and content;
- *  3. if even the rarest word is common (estimated hits above SEARCH_FT_MAX_HITS), skip
- *     FULLTEXT and scan newest-first with the LIKE checks, which finds a page of a common word
- *     in milliseconds; relevance then falls back to newest first;
- *  4. count matches up to a cap (SEARCH_COUNT_CAP for FULLTEXT, SEARCH_SCAN_COUNT_CAP for the
- *     scan); at the cap or the 1 s statement limit the total is a lower bound
- *     (`totalIsLowerBound: true`).
+ *  2. look up the document frequency (df) of each word's tokens (search_token_df) and keep
+ *     each word's rarest token; the posts of the table (its highest id) set the scale;
+ *  3. FULLTEXT plan: MATCH the rarest word's rarest token (with other rare words' tokens when
+ *     their posting lists intersect to few posts); every word is verified on the original
+ *     title and content (binary LIKE for words without case, the collation's LIKE
+ *     otherwise); the matches are counted (at most SEARCH_COUNT_CAP) unless the page already
+ *     shows the end;
+ *  4. scan plan (common words): newest first with the same checks over the newest `window`
+ *     posts only (a row budget, found through ix_boards_latest); no count: `totalElements`
+ *     is what the page proves (offset + the matches found, one more than the page when more
+ *     follow) with `totalIsLowerBound: true` unless the window held every post and the page
+ *     reached the last match; relevance then means newest first.
+ *  Every statement runs under the 1 s limit (a page query past it is a 503).
  */
 #include "eeum/app.h"
 #include "eeum/db_boards.h"
@@ -24,11 +28,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SEARCH_FT_MAX_HITS    20000
-#define SEARCH_COUNT_CAP      10000
-#define SEARCH_SCAN_COUNT_CAP 1000
-#define SEARCH_SNIPPET_CHARS  160
-#define SEARCH_BOOLEAN_MAX    2048
+#define SEARCH_COUNT_CAP     10000 /* FULLTEXT count cap (above the threshold's reach) */
+#define SEARCH_SNIPPET_CHARS 160
+#define SEARCH_BOOLEAN_MAX   2048
+#define SEARCH_BOUND_MAX     40
 
 static enum status bad_param(struct http_resp *resp, const char *field, const char *message)
 {
@@ -37,14 +40,21 @@ static enum status bad_param(struct http_resp *resp, const char *field, const ch
     return http_resp_error(resp, STATUS_BAD_REQUEST, "입력값이 올바르지 않습니다.", errors);
 }
 
-/* Choose, per word, the token with the fewest documents; the estimate of the whole query is
- * the smallest of those. Returns false (and *out_none) when some exact token occurs nowhere. */
+struct search_plan {
+    uint64_t masks[SEARCH_MAX_WORDS]; /* per word, its rarest token */
+    uint64_t df[SEARCH_MAX_WORDS];    /* per word, that token's df (>= the word's posts) */
+    size_t rarest;                    /* the word with the smallest df */
+    uint64_t estimate;                /* df[rarest]: the FULLTEXT candidates */
+    bool none;                        /* some word's token occurs nowhere: no match */
+};
+
+/* Choose, per word, the token with the fewest documents, and the rarest word. */
 static enum status plan_tokens(struct db_conn *db, const struct search_query *q,
-                               uint64_t masks[SEARCH_MAX_WORDS], uint64_t *out_estimate,
-                               bool *out_none)
+                               struct search_plan *pl)
 {
-    *out_estimate = UINT64_MAX;
-    *out_none = false;
+    pl->estimate = UINT64_MAX;
+    pl->rarest = 0;
+    pl->none = false;
     for (size_t w = 0; w < q->nwords; w++) {
         const struct search_word *word = &q->words[w];
         uint64_t best = UINT64_MAX;
@@ -60,11 +70,14 @@ static enum status plan_tokens(struct db_conn *db, const struct search_query *q,
                 best_i = t;
             }
         }
-        masks[w] = 1ull << best_i;
+        pl->masks[w] = 1ull << best_i;
+        pl->df[w] = best;
         if (best == 0)
-            *out_none = true;
-        if (best < *out_estimate)
-            *out_estimate = best;
+            pl->none = true;
+        if (best < pl->estimate) {
+            pl->estimate = best;
+            pl->rarest = w;
+        }
     }
     return STATUS_OK;
 }
@@ -111,30 +124,66 @@ enum status h_boards_search(struct http_req *req, struct http_resp *resp)
     struct db_conn *db = http_req_db(req);
     if (!db)
         return STATUS_UNAVAILABLE;
-    uint64_t masks[SEARCH_MAX_WORDS] = {0}, estimate = 0;
-    bool none = false;
-    st = plan_tokens(db, &q, masks, &estimate, &none);
+    struct search_plan pl = {0};
+    st = plan_tokens(db, &q, &pl);
     if (st != STATUS_OK)
         return st;
 
     json_t *items = json_array();
-    uint64_t total = 0;
+    uint64_t total = 0, nposts = 0, window = 0;
+    size_t nmatch = 0;
     bool lower_bound = false;
     const char *plan_name = "none";
-    if (!none) {
+    if (!pl.none) {
+        st = db_boards_search_size(db, &nposts);
+        if (st != STATUS_OK) {
+            json_decref(items);
+            return st;
+        }
         char boolean[SEARCH_BOOLEAN_MAX];
         char likes[SEARCH_MAX_WORDS][2 * SEARCH_MAX_WORD_BYTES + 8];
+        char since[SEARCH_BOUND_MAX];
+        uint64_t dfs[SEARCH_MAX_WORDS];
+        for (size_t w = 0; w < q.nwords; w++)
+            dfs[w] = pl.df[w];
+        struct search_plan_choice ch;
+        search_plan_choose(dfs, q.nwords, nposts, p.offset + p.size + 1, &ch);
         struct db_board_search s = {
             .latest = latest,
             .nlikes = q.nwords,
-            .plan = estimate <= SEARCH_FT_MAX_HITS ? DB_SEARCH_FULLTEXT : DB_SEARCH_SCAN,
+            .plan = ch.kind == SEARCH_PLAN_FULLTEXT ? DB_SEARCH_FULLTEXT : DB_SEARCH_SCAN,
             .boolean = boolean,
+            .count_cap = SEARCH_COUNT_CAP,
         };
-        s.count_cap = s.plan == DB_SEARCH_FULLTEXT ? SEARCH_COUNT_CAP : SEARCH_SCAN_COUNT_CAP;
-        plan_name = s.plan == DB_SEARCH_FULLTEXT ? "fulltext" : "scan";
-        if (!search_query_boolean(&q, masks, boolean, sizeof boolean)) {
-            json_decref(items);
-            return STATUS_INTERNAL;
+        if (s.plan == DB_SEARCH_FULLTEXT) {
+            plan_name = "fulltext";
+            /* Only the chosen words' rarest tokens: the LIKE checks verify every word. */
+            size_t len = 0;
+            for (size_t w = 0; w < q.nwords; w++) {
+                if (!ch.match[w])
+                    continue;
+                nmatch++;
+                if (len > 0 && len + 1 < sizeof boolean)
+                    boolean[len++] = ' ';
+                if (!search_word_boolean(&q.words[w], pl.masks[w], boolean + len,
+                                         sizeof boolean - len)) {
+                    json_decref(items);
+                    return STATUS_INTERNAL;
+                }
+                len += strlen(boolean + len);
+            }
+        } else {
+            plan_name = "scan";
+            window = ch.window;
+            bool found = false;
+            if (window < nposts) {
+                st = db_boards_search_bound(db, window, since, sizeof since, &found);
+                if (st != STATUS_OK) {
+                    json_decref(items);
+                    return st;
+                }
+            }
+            s.since = found ? since : NULL;
         }
         for (size_t w = 0; w < q.nwords; w++) {
             if (!search_like_pattern(&q.words[w], likes[w], sizeof likes[w])) {
@@ -142,6 +191,7 @@ enum status h_boards_search(struct http_req *req, struct http_resp *resp)
                 return STATUS_INTERNAL;
             }
             s.likes[w] = likes[w];
+            s.caseless[w] = search_word_caseless(&q.words[w]);
         }
         struct db_rows *r = NULL;
         st = db_boards_search(db, &s, &p, &r, &total, &lower_bound);
@@ -171,8 +221,10 @@ enum status h_boards_search(struct http_req *req, struct http_resp *resp)
         }
         db_rows_free(r);
     }
-    log_debug("search.plan", "words=%zu estimate=%llu plan=%s total=%llu%s", q.nwords,
-              (unsigned long long)estimate, plan_name, (unsigned long long)total,
+    log_debug("search.plan",
+              "words=%zu estimate=%llu plan=%s matched=%zu posts=%llu window=%llu total=%llu%s",
+              q.nwords, (unsigned long long)pl.estimate, plan_name, nmatch,
+              (unsigned long long)nposts, (unsigned long long)window, (unsigned long long)total,
               lower_bound ? "+" : "");
     http_resp_page(resp, items, p.page, p.size, total);
     json_object_set_new(resp->json, "totalIsLowerBound", json_boolean(lower_bound));

@@ -33,6 +33,7 @@
 #include "eeum/utf8.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -514,6 +515,45 @@ static void bw_token(struct bw *w, const struct search_token *t)
     bw_put(w, t->text, strlen(t->text));
 }
 
+/* Append word `wd`'s chosen tokens (bits of `m`, at least one) as required terms. */
+static void bw_word(struct bw *w, const struct search_word *wd, uint64_t m)
+{
+    for (size_t k = 0; w->ok && k < wd->ntokens; k++) {
+        if (!(m >> k & 1))
+            continue;
+        /* the longest chain of chosen tokens adjacent in every matching text */
+        size_t e = k;
+        while (wd->phrase_next[e] && e + 1 < wd->ntokens && (m >> (e + 1) & 1))
+            e++;
+        if (w->len > 0)
+            bw_put(w, " ", 1);
+        if (e > k) {
+            bw_put(w, "+\"", 2);
+            for (size_t j = k; j <= e; j++) {
+                if (j > k)
+                    bw_put(w, " ", 1);
+                bw_token(w, &wd->tokens[j]);
+            }
+            bw_put(w, "\"", 1);
+        } else {
+            bw_put(w, "+", 1);
+            bw_token(w, &wd->tokens[k]);
+            if (wd->tokens[k].prefix)
+                bw_put(w, "*", 1);
+        }
+        k = e;
+    }
+}
+
+/* The tokens of `wd` chosen by `mask` (restricted to its tokens), or 0 for a malformed word. */
+static uint64_t word_mask(const struct search_word *wd, uint64_t mask)
+{
+    if (wd->ntokens == 0 || wd->ntokens > SEARCH_MAX_TOKENS_PER_WORD)
+        return 0;
+    uint64_t all = wd->ntokens >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << wd->ntokens) - 1;
+    return mask & all;
+}
+
 bool search_query_boolean(const struct search_query *q, const uint64_t *masks, char *out,
                           size_t outlen)
 {
@@ -521,44 +561,47 @@ bool search_query_boolean(const struct search_query *q, const uint64_t *masks, c
     if (!q || q->nwords == 0 || q->nwords > SEARCH_MAX_WORDS)
         w.ok = false;
     for (size_t i = 0; w.ok && i < q->nwords; i++) {
-        const struct search_word *wd = &q->words[i];
-        if (wd->ntokens == 0 || wd->ntokens > SEARCH_MAX_TOKENS_PER_WORD) {
-            w.ok = false;
-            break;
-        }
-        uint64_t all = wd->ntokens >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << wd->ntokens) - 1;
-        uint64_t m = (masks ? masks[i] : all) & all;
+        uint64_t m = word_mask(&q->words[i], masks ? masks[i] : ~(uint64_t)0);
         if (m == 0) {
             w.ok = false; /* a word without a term would silently stop being required */
             break;
         }
-        for (size_t k = 0; k < wd->ntokens; k++) {
-            if (!(m >> k & 1))
-                continue;
-            /* the longest chain of chosen tokens adjacent in every matching text */
-            size_t e = k;
-            while (wd->phrase_next[e] && e + 1 < wd->ntokens && (m >> (e + 1) & 1))
-                e++;
-            if (w.len > 0)
-                bw_put(&w, " ", 1);
-            if (e > k) {
-                bw_put(&w, "+\"", 2);
-                for (size_t j = k; j <= e; j++) {
-                    if (j > k)
-                        bw_put(&w, " ", 1);
-                    bw_token(&w, &wd->tokens[j]);
-                }
-                bw_put(&w, "\"", 1);
-            } else {
-                bw_put(&w, "+", 1);
-                bw_token(&w, &wd->tokens[k]);
-                if (wd->tokens[k].prefix)
-                    bw_put(&w, "*", 1);
-            }
-            k = e;
-        }
+        bw_word(&w, &q->words[i], m);
     }
     return bw_finish(&w);
+}
+
+bool search_word_boolean(const struct search_word *wd, uint64_t mask, char *out, size_t outlen)
+{
+    struct bw w = {out, outlen, 0, outlen > 0 && wd != NULL};
+    uint64_t m = wd ? word_mask(wd, mask) : 0;
+    if (m == 0)
+        w.ok = false;
+    if (w.ok)
+        bw_word(&w, wd, m);
+    return bw_finish(&w);
+}
+
+bool search_word_caseless(const struct search_word *wd)
+{
+    if (!wd || !wd->text[0])
+        return false;
+    const uint8_t *p = (const uint8_t *)wd->text;
+    size_t n = strlen(wd->text);
+    while (n > 0) {
+        ucs4_t c;
+        int len = u8_mbtouc(&c, p, n);
+        if (len <= 0)
+            return false;
+        bool caseless = (c >= '0' && c <= '9') || (c >= 0xAC00 && c <= 0xD7A3) ||
+                        (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F) ||
+                        (c >= 0x3040 && c <= 0x30FF) || (c >= 0x4E00 && c <= 0x9FFF);
+        if (!caseless)
+            return false;
+        p += len;
+        n -= (size_t)len;
+    }
+    return true;
 }
 
 bool search_like_pattern(const struct search_word *wd, char *out, size_t outlen)
@@ -813,4 +856,63 @@ bool search_highlight(const struct search_query *q, const char *text, size_t n, 
     free(ch);
     free(t.heap);
     return ok;
+}
+
+/* ---- planner ---------------------------------------------------------------------------- */
+
+void search_plan_choose(const uint64_t *df, size_t nwords, uint64_t nposts, uint64_t need,
+                        struct search_plan_choice *out)
+{
+    memset(out, 0, sizeof *out);
+    out->kind = SEARCH_PLAN_NONE;
+    if (nwords == 0 || nwords > SEARCH_MAX_WORDS)
+        return;
+    out->estimate = UINT64_MAX;
+    for (size_t w = 0; w < nwords; w++) {
+        if (df[w] < out->estimate) {
+            out->estimate = df[w];
+            out->rarest = w;
+        }
+    }
+    if (out->estimate == 0)
+        return;
+    double n = (double)nposts, k = need ? (double)need : 1.0;
+    double ft_max = SEARCH_FT_FACTOR * sqrt(n * k);
+    if (ft_max < SEARCH_FT_MIN_HITS)
+        ft_max = SEARCH_FT_MIN_HITS;
+    out->ft_max = (uint64_t)ft_max;
+    out->match[out->rarest] = true;
+    out->kind = SEARCH_PLAN_FULLTEXT;
+    if ((double)out->estimate <= ft_max)
+        return;
+
+    /* Other words with short posting lists: InnoDB intersects the lists in the index and
+     * reads only the rows of the posts holding all of them. */
+    double together = (double)out->estimate;
+    size_t nmatch = 1;
+    for (size_t w = 0; w < nwords; w++) {
+        if (w != out->rarest && df[w] <= SEARCH_FT_LIST_MAX && nposts > 0) {
+            together *= (double)(df[w] < nposts ? df[w] : nposts) / n;
+            nmatch++;
+        }
+    }
+    if (nmatch > 1 && together * 2 <= ft_max) { /* independence is a guess: keep a margin */
+        for (size_t w = 0; w < nwords; w++)
+            out->match[w] = w == out->rarest || df[w] <= SEARCH_FT_LIST_MAX;
+        return;
+    }
+
+    out->kind = SEARCH_PLAN_SCAN;
+    memset(out->match, 0, sizeof out->match);
+    double expected = n; /* posts holding every word, assuming independence */
+    for (size_t w = 0; w < nwords; w++)
+        expected *= nposts ? (double)(df[w] < nposts ? df[w] : nposts) / n : 0.0;
+    if (expected < 1.0)
+        expected = 1.0;
+    double rows = SEARCH_SCAN_SLACK * k * n / expected;
+    if (rows < SEARCH_SCAN_MIN_ROWS)
+        rows = SEARCH_SCAN_MIN_ROWS;
+    if (rows > SEARCH_SCAN_MAX_ROWS)
+        rows = SEARCH_SCAN_MAX_ROWS;
+    out->window = (uint64_t)rows;
 }

@@ -797,6 +797,133 @@ static void total_counts_matches_and_pages_are_consistent(void **state)
  * A page past the last one is empty and keeps the real total (the skipped rows are not counted
  * as matches).
  */
+/* A Hangul word of four syllables unique to this run and test (from e2e_unique). */
+static void new_hangul_word(char *out, size_t n)
+{
+    const char *u = e2e_unique();
+    uint32_t h = 2166136261u;
+    for (const char *c = u; *c; c++)
+        h = (h ^ (unsigned char)*c) * 16777619u;
+    size_t o = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned cp = 0xAC00 + (h % 11172);
+        h = h * 2654435761u + 97u;
+        assert_true(o + 4 < n);
+        out[o++] = (char)(0xE0 | (cp >> 12));
+        out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[o++] = (char)(0x80 | (cp & 0x3F));
+    }
+    out[o] = '\0';
+}
+
+/* A search page whose totals may be a lower bound: the body (new reference) and the flag. */
+static json_t *search_page(const char *words, const char *extra, bool *lower_bound)
+{
+    struct e2e_resp r;
+    search_raw(words, extra, &r);
+    e2e_expect_status(&r, 200, words);
+    json_t *b = json_incref(r.json);
+    e2e_resp_free(&r);
+    assert_non_null(b);
+    json_t *lb = json_object_get(b, "totalIsLowerBound");
+    assert_true(json_is_boolean(lb));
+    *lower_bound = json_is_true(lb);
+    assert_int_equal(e2e_int_at(b, "numOfItems"), (json_int_t)json_array_size(e2e_items_of(b)));
+    return b;
+}
+
+/*
+ * A word in more posts than SEARCH_FT_MIN_HITS (500) takes the newest-first scan: the page is
+ * the newest matches whatever the sort, verified against the text and highlighted, and the
+ * total is what the page proves (offset + size + 1, a lower bound) instead of a count. A rare
+ * second word takes FULLTEXT again with an exact total. Assumes a test database of fewer than
+ * SEARCH_SCAN_MIN_ROWS (20,000) posts, so the scan window holds every post.
+ */
+static void a_common_word_takes_the_newest_first_scan_with_a_lower_bound_total(void **state)
+{
+    (void)state;
+    enum { POSTS = 520, RARE = 3 };
+    char w[32], q[128];
+    new_hangul_word(w, sizeof w);
+    uint64_t *ids = calloc(POSTS, sizeof *ids);
+    assert_non_null(ids);
+    uint64_t rare[RARE];
+    size_t nrare = 0;
+    for (int i = 0; i < POSTS; i++) {
+        char content[256];
+        bool is_rare = i % 200 == 7; /* posts 7, 207, 407 */
+        snprintf(content, sizeof content, "%s에 대한 이야기 %d%s", w, i,
+                 is_rare ? " 꿔바로우도" : "");
+        ids[i] = create_post(i % 2 ? "오늘의 글" : "스캔 테스트", content);
+        if (is_rare)
+            rare[nrare++] = ids[i];
+    }
+    assert_int_equal(nrare, RARE);
+
+    static const char *const sorts[] = {"sort=latest", "sort=relevance"};
+    for (size_t s = 0; s < 2; s++) {
+        bool lb = false;
+        char extra[64];
+        snprintf(extra, sizeof extra, "%s&elements=10", sorts[s]);
+        json_t *b = search_page(w, extra, &lb);
+        json_t *items = e2e_items_of(b);
+        assert_int_equal(json_array_size(items), 10);
+        /* the ten newest posts, newest first (relevance falls back to newest first) */
+        for (size_t i = 0; i < 10; i++) {
+            json_t *p = json_array_get(items, i);
+            assert_int_equal((uint64_t)e2e_int_at(p, "id"), ids[POSTS - 1 - i]);
+            assert_non_null(strstr(e2e_str_at(p, "content"), w));
+            const char *hl =
+                json_string_value(json_object_get(json_object_get(p, "highlights"), "content"));
+            char em[64];
+            snprintf(em, sizeof em, "<em>%s</em>", w);
+            assert_non_null(hl);
+            assert_non_null(strstr(hl, em));
+        }
+        assert_true(lb);
+        assert_int_equal(e2e_int_at(b, "totalElements"), 11); /* at least one more page */
+        assert_int_equal(e2e_int_at(b, "totalPages"), 2);
+        json_decref(b);
+    }
+
+    /* Page 2 continues where page 1 ended. */
+    bool lb = false;
+    json_t *b = search_page(w, "page=2&elements=10", &lb);
+    assert_int_equal(json_array_size(e2e_items_of(b)), 10);
+    for (size_t i = 0; i < 10; i++)
+        assert_int_equal((uint64_t)e2e_int_at(json_array_get(e2e_items_of(b), i), "id"),
+                         ids[POSTS - 11 - i]);
+    assert_true(lb);
+    assert_int_equal(e2e_int_at(b, "totalElements"), 21);
+    json_decref(b);
+
+    /* The last page shows the end: the total is exact. */
+    b = search_page(w, "page=52&elements=10", &lb);
+    assert_int_equal(json_array_size(e2e_items_of(b)), 10);
+    assert_int_equal((uint64_t)e2e_int_at(json_array_get(e2e_items_of(b), 9), "id"), ids[0]);
+    assert_false(lb);
+    assert_int_equal(e2e_int_at(b, "totalElements"), POSTS);
+    json_decref(b);
+
+    /* With a rare second word: FULLTEXT on it, the common word verified on the text. */
+    snprintf(q, sizeof q, "%s 꿔바로우", w);
+    b = search_page(q, "elements=10&sort=latest", &lb);
+    assert_false(lb);
+    expect_ids(b, (uint64_t[]){rare[2], rare[1], rare[0]}, RARE, true, q);
+    json_decref(b);
+
+    /* Letters of the word split across two words do not match in the scan either. */
+    char split[64];
+    size_t half = strlen(w) / 2; /* two syllables */
+    snprintf(split, sizeof split, "%.*s", (int)half, w);
+    char other[96];
+    snprintf(other, sizeof other, "%s스캔없음", split);
+    b = search_page(other, NULL, &lb);
+    assert_int_equal(json_array_size(e2e_items_of(b)), 0);
+    json_decref(b);
+    free(ids);
+}
+
 static void a_page_past_the_end_is_empty_and_keeps_the_total(void **state)
 {
     (void)state;
@@ -1126,6 +1253,7 @@ int main(void)
         cmocka_unit_test(sort_latest_is_newest_first_and_relevance_is_the_default),
         cmocka_unit_test(total_counts_matches_and_pages_are_consistent),
         cmocka_unit_test(a_page_past_the_end_is_empty_and_keeps_the_total),
+        cmocka_unit_test(a_common_word_takes_the_newest_first_scan_with_a_lower_bound_total),
         cmocka_unit_test(highlights_wrap_the_words_and_escape_html),
         cmocka_unit_test(content_snippets_are_at_most_160_characters_cut_on_characters),
         cmocka_unit_test(deleted_posts_are_not_found),

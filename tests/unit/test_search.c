@@ -524,6 +524,234 @@ static void boolean_query_never_writes_past_a_short_buffer(void **state)
     assert_string_equal(exact, full);
 }
 
+/* The planner MATCHes one word only: search_word_boolean is that word's part of the query. */
+static void word_boolean_is_the_one_word_query(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof MASK_CASES / sizeof MASK_CASES[0]; i++) {
+        const struct mask_case *c = &MASK_CASES[i];
+        struct search_query q;
+        parse_ok(c->input, &q);
+        for (size_t w = 0; w < q.nwords; w++) {
+            struct search_query one;
+            one.nwords = 1;
+            one.words[0] = q.words[w];
+            char want[512], out[512];
+            bool want_ok = search_query_boolean(&one, &c->masks[w], want, sizeof want);
+            memset(out, 'X', sizeof out);
+            bool ok = search_word_boolean(&q.words[w], c->masks[w], out, sizeof out);
+            if (ok != want_ok || (ok && strcmp(out, want) != 0))
+                fail_msg("\"%s\" word %zu mask %#llx: \"%s\", want \"%s\"", c->input, w,
+                         (unsigned long long)c->masks[w], ok ? out : "(failed)",
+                         want_ok ? want : "(failed)");
+            if (!ok)
+                assert_int_equal(out[0], '\0');
+        }
+    }
+    struct search_query q;
+    parse_ok("마라샹궈 치킨", &q);
+    char out[64];
+    /* the rarest token of the rarest word alone: the other word is verified by LIKE */
+    assert_true(search_word_boolean(&q.words[0], 0x2, out, sizeof out));
+    assert_string_equal(out, "+라샹");
+    assert_true(search_word_boolean(&q.words[1], 0x1, out, sizeof out));
+    assert_string_equal(out, "+치킨");
+    assert_false(search_word_boolean(&q.words[0], 0, out, sizeof out));
+    assert_false(search_word_boolean(NULL, 1, out, sizeof out));
+    assert_false(search_word_boolean(&q.words[0], 0x2, out, 5)); /* "+라샹" needs 8 bytes */
+    assert_int_equal(out[0], '\0');
+    assert_false(search_word_boolean(&q.words[0], 0x2, out, 0));
+}
+
+/* ---- planner ---- */
+
+struct plan_case {
+    const char *what;
+    uint64_t df[4];
+    size_t nwords;
+    uint64_t nposts, need;
+    enum search_plan_kind kind;
+    bool match[4];   /* FULLTEXT: words MATCHed */
+    uint64_t window; /* SCAN */
+};
+
+/* Figures of the 1,000,000-post benchmark (df of each word's rarest token). */
+static const struct plan_case PLAN_CASES[] = {
+    {"rare word", {10}, 1, 1000000, 11, SEARCH_PLAN_FULLTEXT, {true}, 0},
+    {"absent token", {0}, 1, 1000000, 11, SEARCH_PLAN_NONE, {false}, 0},
+    {"absent second word", {349317, 0}, 2, 1000000, 11, SEARCH_PLAN_NONE, {false}, 0},
+    {"1 % word: scan of the newest 20,000",
+     {9992},
+     1,
+     1000000,
+     11,
+     SEARCH_PLAN_SCAN,
+     {false},
+     20000},
+    {"under the threshold (0.5 * sqrt(1e6 * 11) = 1658)",
+     {1600},
+     1,
+     1000000,
+     11,
+     SEARCH_PLAN_FULLTEXT,
+     {true},
+     0},
+    {"over the threshold: window 4 * 11 * 1e6 / 1700 capped",
+     {1700},
+     1,
+     1000000,
+     11,
+     SEARCH_PLAN_SCAN,
+     {false},
+     25882},
+    {"page 10 of a 1 % word: scan of 4 * 101 * 1e6 / 9992 rows",
+     {9992},
+     1,
+     1000000,
+     101,
+     SEARCH_PLAN_SCAN,
+     {false},
+     40432},
+    {"page 100 of a 1 % word: the threshold grows (0.5 * sqrt(1e6 * 1001) = 15819)",
+     {9992},
+     1,
+     1000000,
+     1001,
+     SEARCH_PLAN_FULLTEXT,
+     {true},
+     0},
+    {"common word", {349317}, 1, 1000000, 11, SEARCH_PLAN_SCAN, {false}, 20000},
+    {"rare + common: MATCH only the rare word",
+     {10, 349317},
+     2,
+     1000000,
+     11,
+     SEARCH_PLAN_FULLTEXT,
+     {true, false},
+     0},
+    {"common + rare: the rarest is the second",
+     {349317, 10},
+     2,
+     1000000,
+     11,
+     SEARCH_PLAN_FULLTEXT,
+     {false, true},
+     0},
+    {"medium + medium: their lists intersect to ~200 posts",
+     {9992, 19966},
+     2,
+     1000000,
+     11,
+     SEARCH_PLAN_FULLTEXT,
+     {true, true},
+     0},
+    {"medium + medium + common: the common list is not read",
+     {9992, 19966, 349317},
+     3,
+     1000000,
+     11,
+     SEARCH_PLAN_FULLTEXT,
+     {true, true, false},
+     0},
+    {"common + 3 %: the intersection (~10,000) is too big",
+     {349317, 29923},
+     2,
+     1000000,
+     11,
+     SEARCH_PLAN_SCAN,
+     {false},
+     20000},
+    {"common + 5 % that never meet: budget of 20,000 rows",
+     {349317, 32711},
+     2,
+     1000000,
+     11,
+     SEARCH_PLAN_SCAN,
+     {false},
+     20000},
+    {"two words that would need more than the budget",
+     {9992, 60000},
+     2,
+     1000000,
+     11,
+     SEARCH_PLAN_SCAN,
+     {false},
+     50000},
+    {"small table: FULLTEXT up to 500 hits", {500}, 1, 1000, 11, SEARCH_PLAN_FULLTEXT, {true}, 0},
+    {"small table, common word: the window covers it",
+     {900},
+     1,
+     1000,
+     11,
+     SEARCH_PLAN_SCAN,
+     {false},
+     20000},
+    {"empty table", {3}, 1, 0, 11, SEARCH_PLAN_FULLTEXT, {true}, 0},
+};
+
+static void planner_chooses_by_frequency_table_size_and_page(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof PLAN_CASES / sizeof PLAN_CASES[0]; i++) {
+        const struct plan_case *c = &PLAN_CASES[i];
+        struct search_plan_choice ch;
+        memset(&ch, 0x5A, sizeof ch);
+        search_plan_choose(c->df, c->nwords, c->nposts, c->need, &ch);
+        if (ch.kind != c->kind)
+            fail_msg("%s: plan %d, want %d", c->what, ch.kind, c->kind);
+        for (size_t w = 0; w < c->nwords; w++)
+            if (c->kind == SEARCH_PLAN_FULLTEXT && ch.match[w] != c->match[w])
+                fail_msg("%s: word %zu matched %d, want %d", c->what, w, ch.match[w], c->match[w]);
+        if (c->kind == SEARCH_PLAN_SCAN && ch.window != c->window)
+            fail_msg("%s: window %llu, want %llu", c->what, (unsigned long long)ch.window,
+                     (unsigned long long)c->window);
+        if (c->kind != SEARCH_PLAN_SCAN && ch.window != 0)
+            fail_msg("%s: window %llu without a scan", c->what, (unsigned long long)ch.window);
+    }
+}
+
+static void planner_never_exceeds_its_budgets(void **state)
+{
+    (void)state;
+    /* Whatever the frequencies: a scan reads at most SEARCH_SCAN_MAX_ROWS posts, and FULLTEXT
+     * reads the rows of at most ft_max candidates (one word) or of an intersection expected
+     * at half of it. */
+    uint32_t seed = 12345;
+    for (int i = 0; i < 20000; i++) {
+        uint64_t df[SEARCH_MAX_WORDS];
+        seed = seed * 1103515245u + 12345u;
+        size_t nwords = 1 + (seed >> 16) % SEARCH_MAX_WORDS;
+        seed = seed * 1103515245u + 12345u;
+        uint64_t nposts = (seed >> 8) % 3000000;
+        for (size_t w = 0; w < nwords; w++) {
+            seed = seed * 1103515245u + 12345u;
+            df[w] = nposts ? 1 + (seed >> 4) % nposts : 1;
+        }
+        seed = seed * 1103515245u + 12345u;
+        uint64_t need = 1 + (seed >> 8) % 5000;
+        struct search_plan_choice ch;
+        search_plan_choose(df, nwords, nposts, need, &ch);
+        assert_true(ch.rarest < nwords);
+        for (size_t w = 0; w < nwords; w++)
+            assert_true(df[ch.rarest] <= df[w]);
+        if (ch.kind == SEARCH_PLAN_SCAN) {
+            assert_true(ch.window >= SEARCH_SCAN_MIN_ROWS && ch.window <= SEARCH_SCAN_MAX_ROWS);
+            assert_true(ch.estimate > ch.ft_max);
+        } else {
+            assert_int_equal(ch.kind, SEARCH_PLAN_FULLTEXT);
+            assert_true(ch.match[ch.rarest]);
+            size_t n = 0;
+            for (size_t w = 0; w < nwords; w++) {
+                n += ch.match[w];
+                if (ch.match[w] && w != ch.rarest)
+                    assert_true(df[w] <= SEARCH_FT_LIST_MAX);
+            }
+            if (n == 1)
+                assert_true(ch.estimate <= ch.ft_max);
+        }
+    }
+}
+
 static void boolean_query_of_nothing_fails(void **state)
 {
     (void)state;
@@ -1160,6 +1388,9 @@ int main(void)
         cmocka_unit_test(boolean_query_requires_every_word),
         cmocka_unit_test(masks_choose_tokens_and_phrases_join_only_chosen_neighbours),
         cmocka_unit_test(boolean_query_never_writes_past_a_short_buffer),
+        cmocka_unit_test(word_boolean_is_the_one_word_query),
+        cmocka_unit_test(planner_chooses_by_frequency_table_size_and_page),
+        cmocka_unit_test(planner_never_exceeds_its_budgets),
         cmocka_unit_test(boolean_query_of_nothing_fails),
         cmocka_unit_test(random_bytes_and_operator_soups_build_only_safe_queries),
         cmocka_unit_test(like_pattern_wraps_and_escapes),
