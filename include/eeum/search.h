@@ -99,6 +99,11 @@ bool search_query_boolean(const struct search_query *q, const uint64_t *masks, c
  */
 bool search_word_boolean(const struct search_word *wd, uint64_t mask, char *out, size_t outlen);
 
+/* True when the word starts with a Latin-like letter or digit: it matches only at the start of
+ * such a run of the text, which its FULLTEXT prefix term (its first token) and
+ * search_text_matches check, and LIKE cannot. */
+bool search_word_anchored(const struct search_word *wd);
+
 /* True when the word holds only characters without case variants (Hangul, jamo, CJK, kana,
  * ASCII digits): its NFC bytes can then be compared exactly (binary LIKE) with stored NFC
  * text, which is much cheaper than a collation-aware comparison. */
@@ -158,5 +163,8 @@ struct search_plan_choice {
 
 void search_plan_choose(const uint64_t *df, size_t nwords, uint64_t nposts, uint64_t need,
                         struct search_plan_choice *out);
+/* FULLTEXT plans also MATCH every anchored word (anchored[w], NULL for none): only its prefix
+ * term keeps the start-of-run rule (the scan plan checks it on the page in C). */
+void search_plan_anchor(const bool *anchored, size_t nwords, struct search_plan_choice *ch);
 
 #endif

@@ -82,6 +82,26 @@ static enum status plan_tokens(struct db_conn *db, const struct search_query *q,
     return STATUS_OK;
 }
 
+/* Every word in the title or the content, by the search module's exact rules (a line break
+ * between them: no word spans it). */
+static bool post_matches(const struct search_query *q, const struct db_rows *r, size_t i)
+{
+    struct strbuf sb;
+    strbuf_init(&sb, 256 * 1024);
+    bool ok =
+        strbuf_append(&sb,
+                      db_rows_str(r, i, DB_BOARD_TITLE) ? db_rows_str(r, i, DB_BOARD_TITLE) : "",
+                      db_rows_len(r, i, DB_BOARD_TITLE)) &&
+        strbuf_append(&sb, "\n", 1) &&
+        strbuf_append(
+            &sb, db_rows_str(r, i, DB_BOARD_CONTENT) ? db_rows_str(r, i, DB_BOARD_CONTENT) : "",
+            db_rows_len(r, i, DB_BOARD_CONTENT));
+    /* on ENOMEM keep the row: the SQL checks already accepted it */
+    bool match = !ok || search_text_matches(q, sb.data ? sb.data : "", sb.len);
+    strbuf_free(&sb);
+    return match;
+}
+
 static json_t *highlight(const struct search_query *q, const char *text, size_t n)
 {
     struct strbuf sb;
@@ -146,8 +166,12 @@ enum status h_boards_search(struct http_req *req, struct http_resp *resp)
         uint64_t dfs[SEARCH_MAX_WORDS];
         for (size_t w = 0; w < q.nwords; w++)
             dfs[w] = pl.df[w];
+        bool anchored[SEARCH_MAX_WORDS];
+        for (size_t w = 0; w < q.nwords; w++)
+            anchored[w] = search_word_anchored(&q.words[w]);
         struct search_plan_choice ch;
         search_plan_choose(dfs, q.nwords, nposts, p.offset + p.size + 1, &ch);
+        search_plan_anchor(anchored, q.nwords, &ch);
         struct db_board_search s = {
             .latest = latest,
             .nlikes = q.nwords,
@@ -165,8 +189,9 @@ enum status h_boards_search(struct http_req *req, struct http_resp *resp)
                 nmatch++;
                 if (len > 0 && len + 1 < sizeof boolean)
                     boolean[len++] = ' ';
-                if (!search_word_boolean(&q.words[w], pl.masks[w], boolean + len,
-                                         sizeof boolean - len)) {
+                /* an anchored word's first token is its start-of-run prefix term */
+                uint64_t mask = pl.masks[w] | (anchored[w] ? 1u : 0u);
+                if (!search_word_boolean(&q.words[w], mask, boolean + len, sizeof boolean - len)) {
                     json_decref(items);
                     return STATUS_INTERNAL;
                 }
@@ -207,7 +232,14 @@ enum status h_boards_search(struct http_req *req, struct http_resp *resp)
         size_t n = db_rows_count(r);
         if (n > p.size)
             n = (size_t)p.size;
+        /* The scan checks words with LIKE only, which cannot tell "mybbq" from "bbq": the
+         * start-of-run rule of anchored words is checked here (a page may come out short). */
+        bool recheck = false;
+        for (size_t w = 0; s.plan == DB_SEARCH_SCAN && w < q.nwords; w++)
+            recheck |= anchored[w];
         for (size_t i = 0; i < n; i++) {
+            if (recheck && !post_matches(&q, r, i))
+                continue;
             json_t *post = h_boards_post_json(r, i);
             json_t *hl = json_object();
             json_object_set_new(hl, "title",

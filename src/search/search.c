@@ -582,6 +582,13 @@ bool search_word_boolean(const struct search_word *wd, uint64_t mask, char *out,
     return bw_finish(&w);
 }
 
+static bool word_needs_run_start(const char *word);
+
+bool search_word_anchored(const struct search_word *wd)
+{
+    return wd && word_needs_run_start(wd->text);
+}
+
 bool search_word_caseless(const struct search_word *wd)
 {
     if (!wd || !wd->text[0])
@@ -915,4 +922,12 @@ void search_plan_choose(const uint64_t *df, size_t nwords, uint64_t nposts, uint
     if (rows > SEARCH_SCAN_MAX_ROWS)
         rows = SEARCH_SCAN_MAX_ROWS;
     out->window = (uint64_t)rows;
+}
+
+void search_plan_anchor(const bool *anchored, size_t nwords, struct search_plan_choice *ch)
+{
+    if (!anchored || ch->kind != SEARCH_PLAN_FULLTEXT)
+        return;
+    for (size_t w = 0; w < nwords && w < SEARCH_MAX_WORDS; w++)
+        ch->match[w] |= anchored[w];
 }

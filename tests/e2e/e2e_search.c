@@ -843,8 +843,9 @@ static void a_common_word_takes_the_newest_first_scan_with_a_lower_bound_total(v
 {
     (void)state;
     enum { POSTS = 520, RARE = 3 };
-    char w[32], q[128];
+    char w[32], q[128], m[MARKER_MAX];
     new_hangul_word(w, sizeof w);
+    new_marker(m, sizeof m);
     uint64_t *ids = calloc(POSTS, sizeof *ids);
     assert_non_null(ids);
     uint64_t rare[RARE];
@@ -852,13 +853,19 @@ static void a_common_word_takes_the_newest_first_scan_with_a_lower_bound_total(v
     for (int i = 0; i < POSTS; i++) {
         char content[256];
         bool is_rare = i % 200 == 7; /* posts 7, 207, 407 */
-        snprintf(content, sizeof content, "%s에 대한 이야기 %d%s", w, i,
-                 is_rare ? " 꿔바로우도" : "");
+        snprintf(content, sizeof content, "%s에 대한 이야기 %d%s %s", w, i,
+                 is_rare ? " 꿔바로우도" : "", m);
         ids[i] = create_post(i % 2 ? "오늘의 글" : "스캔 테스트", content);
         if (is_rare)
             rare[nrare++] = ids[i];
     }
     assert_int_equal(nrare, RARE);
+    /* The marker inside a longer Latin run: LIKE '%marker%' accepts these, the search must not
+     * (a Latin word matches only at the start of a Latin run). */
+    char mine[128];
+    snprintf(mine, sizeof mine, "my%s 꿔바로우도 이야기", m);
+    uint64_t extra1 = create_post("스캔 테스트", mine);
+    uint64_t extra2 = create_post("스캔 테스트", mine);
 
     static const char *const sorts[] = {"sort=latest", "sort=relevance"};
     for (size_t s = 0; s < 2; s++) {
@@ -907,6 +914,24 @@ static void a_common_word_takes_the_newest_first_scan_with_a_lower_bound_total(v
 
     /* With a rare second word: FULLTEXT on it, the common word verified on the text. */
     snprintf(q, sizeof q, "%s 꿔바로우", w);
+    b = search_page(q, "elements=10&sort=latest", &lb);
+    assert_false(lb);
+    expect_ids(b, (uint64_t[]){rare[2], rare[1], rare[0]}, RARE, true, q);
+    json_decref(b);
+
+    /* The marker alone is common too (scan): the "my<marker>" posts, the newest, are not found. */
+    b = search_page(m, "elements=10&sort=latest", &lb);
+    assert_true(lb);
+    json_t *items = e2e_items_of(b);
+    assert_true(json_array_size(items) >= 8);
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        uint64_t id = (uint64_t)e2e_int_at(json_array_get(items, i), "id");
+        assert_true(id != extra1 && id != extra2);
+        assert_int_equal(id, ids[POSTS - 1 - i]);
+    }
+    json_decref(b);
+    /* FULLTEXT (rare word first) MATCHes the marker's prefix term too: same rule. */
+    snprintf(q, sizeof q, "꿔바로우 %s", m);
     b = search_page(q, "elements=10&sort=latest", &lb);
     assert_false(lb);
     expect_ids(b, (uint64_t[]){rare[2], rare[1], rare[0]}, RARE, true, q);

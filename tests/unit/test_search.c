@@ -752,6 +752,46 @@ static void planner_never_exceeds_its_budgets(void **state)
     }
 }
 
+static void anchored_and_caseless_words(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *word;
+        bool anchored, caseless;
+    } cases[] = {
+        {"bbq", true, false},      {"2인분", true, true}, {"치킨", false, true},
+        {"밥", false, true},       {"ㅋㅋ", false, true}, {"東京", false, true},
+        {"カレー", false, true},   {"café", true, false}, {"борщ", true, false},
+        {"치킨bbq", false, false}, {"2024", true, true},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct search_query q;
+        parse_ok(cases[i].word, &q);
+        assert_int_equal(q.nwords, 1);
+        if (search_word_anchored(&q.words[0]) != cases[i].anchored ||
+            search_word_caseless(&q.words[0]) != cases[i].caseless)
+            fail_msg("\"%s\": anchored %d caseless %d", cases[i].word,
+                     search_word_anchored(&q.words[0]), search_word_caseless(&q.words[0]));
+    }
+    assert_false(search_word_anchored(NULL));
+    assert_false(search_word_caseless(NULL));
+
+    /* FULLTEXT plans MATCH anchored words too; scans are left alone. */
+    uint64_t df[2] = {10, 349317};
+    bool anchored[2] = {false, true};
+    struct search_plan_choice ch;
+    search_plan_choose(df, 2, 1000000, 11, &ch);
+    assert_int_equal(ch.kind, SEARCH_PLAN_FULLTEXT);
+    assert_false(ch.match[1]);
+    search_plan_anchor(anchored, 2, &ch);
+    assert_true(ch.match[0] && ch.match[1]);
+    uint64_t common[1] = {349317};
+    search_plan_choose(common, 1, 1000000, 11, &ch);
+    search_plan_anchor(anchored + 1, 1, &ch);
+    assert_int_equal(ch.kind, SEARCH_PLAN_SCAN);
+    assert_false(ch.match[0]);
+}
+
 static void boolean_query_of_nothing_fails(void **state)
 {
     (void)state;
@@ -1391,6 +1431,7 @@ int main(void)
         cmocka_unit_test(word_boolean_is_the_one_word_query),
         cmocka_unit_test(planner_chooses_by_frequency_table_size_and_page),
         cmocka_unit_test(planner_never_exceeds_its_budgets),
+        cmocka_unit_test(anchored_and_caseless_words),
         cmocka_unit_test(boolean_query_of_nothing_fails),
         cmocka_unit_test(random_bytes_and_operator_soups_build_only_safe_queries),
         cmocka_unit_test(like_pattern_wraps_and_escapes),
