@@ -5,7 +5,7 @@
  * (prefix matching inside tokens so particles and endings do not hide a stem, negation
  * 안/못/않/없/아니/-지 않, intensifiers 너무/정말/진짜/완전..., emoticons ㅠㅠ ㅋㅋ ㅎㅎ ^^ and
  * emoji) and the hashed features of the statistical model (syllable 1-3-grams with word
- * boundaries, words, word bigrams, negated stems, emoticons). Pure: no I/O, no globals
+ * boundaries, words, word bigrams, negated stems). Pure: no I/O, no globals
  * written, so it is safe from any thread.
  */
 #include "emotion_internal.h"
@@ -21,20 +21,22 @@ struct tok {
     uint32_t start;
     uint32_t len;
     uint8_t cls;
+    uint8_t negated; /* holds a negated lexicon hit: its n-grams are replaced by 'N' features */
 };
 
 #define STACK_CPS 1024
 
 #define INTENS_FACTOR 1.6f
-#define INTENS_TOKENS 2 /* an intensifier reaches this many following tokens */
+#define NEG_CANCEL    1.0f /* how much a negated stem counts against its own label */
+#define INTENS_TOKENS 2    /* an intensifier reaches this many following tokens */
 
 /* Negation: where the evidence of a negated hit goes. ROW = the hit's label. */
 static const float NEG_FLIP[EMOTION_LABELS][EMOTION_LABELS] = {
-    /* 걱정 없다 -> relief */ {0.0f, 0.0f, 0.5f, 0.0f, 0.0f},
-    /* 화 안 났다 -> mostly nothing */ {0.0f, 0.0f, 0.2f, 0.0f, 0.0f},
-    /* 행복하지 않다 -> sad, a bit angry */ {0.0f, 0.3f, 0.0f, 0.0f, 0.6f},
-    /* 기대 안 된다 -> sad, a bit worried */ {0.2f, 0.0f, 0.0f, 0.0f, 0.5f},
-    /* 슬프지 않다 -> mildly good */ {0.0f, 0.0f, 0.4f, 0.0f, 0.0f},
+    /* 걱정 없다 -> relief */ {0.0f, 0.0f, 0.8f, 0.0f, 0.0f},
+    /* 화 안 났다 -> mostly nothing */ {0.0f, 0.0f, 0.3f, 0.0f, 0.0f},
+    /* 행복하지 않다 -> sad, a bit angry */ {0.0f, 0.3f, 0.0f, 0.0f, 0.8f},
+    /* 기대 안 된다 -> sad, a bit worried */ {0.3f, 0.0f, 0.0f, 0.0f, 0.6f},
+    /* 슬프지 않다 -> mildly good */ {0.0f, 0.0f, 0.6f, 0.0f, 0.0f},
 };
 
 /* ---- hashing ---- */
@@ -316,7 +318,7 @@ static bool latin_in(const uint32_t *t, uint32_t tlen, const char *const *list, 
 struct an {
     const struct emo_lexicon *lx;
     const uint32_t *cp;
-    const struct tok *tok;
+    struct tok *tok;
     uint32_t mask;
     emo_feature_fn fn;
     void *ctx;
@@ -336,6 +338,8 @@ static void add_evidence(struct an *a, const float w[EMOTION_LABELS], float scal
         if (v == 0.0f)
             continue;
         if (neg) {
+            /* a negated stem counts against its own label and for the flipped ones */
+            a->out->lex[k] -= v * NEG_CANCEL;
             for (int j = 0; j < EMOTION_LABELS; j++)
                 a->out->lex[j] += v * NEG_FLIP[k][j];
         } else {
@@ -384,6 +388,8 @@ static void lexicon_pass(struct an *a, size_t b, size_t e)
             /* Negation that follows the token: 좋지 않다, 걱정 없다, 기쁜 건 아니다. */
             bool next_negator =
                 nx && nx->cls == C_HANGUL && starts_negator(a->cp + nx->start, nx->len);
+            /* 짜증 안 나, 걱정 안 해, 기대 안 된다: a short negator after the stem */
+            bool next_an = nx && nx->cls == C_HANGUL && tok_eq(a->cp + nx->start, nx->len, W_AN, 1);
             bool next_eops = nx && nx->cls == C_HANGUL &&
                              (tok_starts(a->cp + nx->start, nx->len, W_EOPS, 1) ||
                               tok_starts(a->cp + nx->start, nx->len, W_ANI, 2));
@@ -413,8 +419,10 @@ static void lexicon_pass(struct an *a, size_t b, size_t e)
                                 (tok_starts(a->cp + n3->start, n3->len, W_EOPS, 1) ||
                                  tok_starts(a->cp + n3->start, n3->len, W_ANI, 2)));
                     add_evidence(a, pm->w, pend_int > 0 ? INTENS_FACTOR : 1.0f, neg);
-                    if (neg)
+                    if (neg) {
                         emit_negated(a, pm);
+                        a->tok[i].negated = a->tok[i + 1].negated = 1;
+                    }
                     pend_neg = 0;
                     if (pend_int > 0)
                         pend_int--;
@@ -454,11 +462,14 @@ static void lexicon_pass(struct an *a, size_t b, size_t e)
                 const uint32_t *rest = t + end;
                 uint32_t rl = tl - end;
                 bool neg = pend_neg > 0 || pre_neg || tail_negates(rest, rl) ||
-                           (next_negator && tail_wants_negator(rest, rl)) || next_eops || next2_ani;
+                           (next_negator && tail_wants_negator(rest, rl)) || next_eops ||
+                           next2_ani || next_an;
                 bool inten = pend_int > 0 || pre_int;
                 add_evidence(a, m->w, inten ? INTENS_FACTOR : 1.0f, neg);
-                if (neg)
+                if (neg) {
                     emit_negated(a, m);
+                    a->tok[i].negated = 1;
+                }
                 any = true;
                 pos = end;
                 pre_neg = pre_int = false;
@@ -483,8 +494,10 @@ static void lexicon_pass(struct an *a, size_t b, size_t e)
             const struct emo_lex_entry *m = lex_match(a->lx, t, tl, 0, true, true);
             if (m) {
                 add_evidence(a, m->w, pend_int > 0 ? INTENS_FACTOR : 1.0f, pend_neg_en > 0);
-                if (pend_neg_en > 0)
+                if (pend_neg_en > 0) {
                     emit_negated(a, m);
+                    a->tok[i].negated = 1;
+                }
             }
             if (pend_neg_en > 0)
                 pend_neg_en--;
@@ -504,16 +517,16 @@ static void lexicon_pass(struct an *a, size_t b, size_t e)
                     flat++;
             }
             if (cry >= 1)
-                add_one(a, 4, cry >= 3 ? 1.5f : 1.0f);
+                add_one(a, 4, cry >= 3 ? 2.5f : 2.0f);
             else if (laugh >= 2)
-                add_one(a, 2, laugh >= 4 ? 1.0f : 0.8f);
+                add_one(a, 2, laugh >= 4 ? 2.0f : 1.5f);
             else if (flat >= 2)
-                add_one(a, 1, 0.8f);
+                add_one(a, 1, 1.5f);
             break;
         }
         case C_CARET:
             if (tl >= 2)
-                add_one(a, 2, 1.0f); /* ^^ */
+                add_one(a, 2, 1.5f); /* ^^ */
             break;
         case C_SYM: {
             uint32_t c = t[0];
@@ -553,16 +566,21 @@ static void feature_pass(struct an *a, size_t b, size_t e)
         const struct tok *tk = &a->tok[i];
         const uint32_t *t = a->cp + tk->start;
         uint32_t tl = tk->len;
-        if (tk->cls == C_CARET || tk->cls == C_SYM) {
-            uint32_t h = h_init('S');
-            h = h_add(h, t[0]);
-            h = h_add(h, tl > 1 ? t[1] : 0);
-            emit(a, h);
+        if (tk->cls == C_CARET || tk->cls == C_SYM || tk->cls == C_JAMO) {
+            /* Emoticons (ㅠㅠ ㅋㅋ ^^ emoji) are left to the rules in lexicon_pass: in the
+             * comment data ㅠㅠ goes with worry as often as with sadness, in a diary it is
+             * crying. They break the n-gram window. */
+            p2 = 0;
+            p1 = ' ';
             continue;
         }
-        if (tk->cls == C_JAMO) {
-            uint32_t h = h_add(h_init('J'), t[0]);
-            emit(a, h_add(h, tl >= 3 ? 3 : tl));
+        if (tk->negated) {
+            /* a negated stem (걱정 없다, 행복하지 않다) must not vote with its plain n-grams:
+             * lexicon_pass emitted its 'N' feature instead; restart the n-gram window */
+            p2 = 0;
+            p1 = ' ';
+            prev_word = 0;
+            continue;
         }
         /* syllable / letter n-grams, with ' ' marking word boundaries */
         for (uint32_t j = 0; j <= tl; j++) {
@@ -645,7 +663,7 @@ int emo_analyze(const struct emo_lexicon *lx, const char *text, size_t len, uint
         enum cls c = classify_cp(cp[i]);
         bool end_sentence = false;
         if (cp[i] == ':' && i + 1 < n && (cp[i + 1] == ')' || cp[i + 1] == '(')) {
-            tok[ntok++] = (struct tok){(uint32_t)i, 2, C_SYM}; /* :) and :( */
+            tok[ntok++] = (struct tok){(uint32_t)i, 2, C_SYM, 0}; /* :) and :( */
             i += 2;
             continue;
         }
@@ -660,7 +678,7 @@ int emo_analyze(const struct emo_lexicon *lx, const char *text, size_t len, uint
             if (c != C_SYM) /* one emoji per token */
                 while (j < n && classify_cp(cp[j]) == c)
                     j++;
-            tok[ntok++] = (struct tok){(uint32_t)i, (uint32_t)(j - i), (uint8_t)c};
+            tok[ntok++] = (struct tok){(uint32_t)i, (uint32_t)(j - i), (uint8_t)c, 0};
             if (c == C_HANGUL && j - i >= 2 && is_sentence_final(cp[j - 1]) &&
                 (j >= n || classify_cp(cp[j]) == C_SEP))
                 end_sentence = true;
@@ -691,5 +709,5 @@ out:
 void emo_lex_inputs(const struct emo_analysis *a, float out[EMOTION_LABELS])
 {
     for (int k = 0; k < EMOTION_LABELS; k++)
-        out[k] = log1pf(a->lex[k]);
+        out[k] = a->lex[k] < 0.0f ? -log1pf(-a->lex[k]) : log1pf(a->lex[k]);
 }

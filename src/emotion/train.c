@@ -1,18 +1,22 @@
 /*
  * train.c - eeum-emotion-train: trains the statistical part of the emotion classifier and
  * writes the model file. Multinomial logistic regression over the hashed features of text.c
- * plus the dense lexicon inputs (a 5x5 matrix that starts at beta * identity and is pulled
- * back towards it), AdaGrad, per-source example weights and class balancing. Deterministic:
+ * plus the dense lexicon inputs (a diagonal 5x5 matrix that starts at beta * identity and is
+ * pulled back towards it), AdaGrad, per-source example weights and class balancing. Deterministic:
  * the same data and options give the same file.
  *
  *   eeum-emotion-train --data FILE WEIGHT [--data FILE WEIGHT ...] [--kote-multi FILE WEIGHT]
  *       --out models/emotion.model
  *       [--bits 18] [--epochs 8] [--lr 0.3] [--l2 1e-6] [--balance 0.5] [--beta 1.0]
- *       [--holdout PCT [--fold K]] [--version STR] [--seed N]
+ *       [--anchor 1e-4]
+ *       [--holdout PCT [--fold K]] [--cv-bias K] [--average N] [--version STR] [--seed N]
  *
  * --holdout PCT keeps PCT% of every file's rows (chosen by a hash of the id) out of training
  * and prints their macro-F1 after every epoch: that is how the options were chosen (--fold K
- * shifts which rows are held out, for cross-validation). The
+ * shifts which rows are held out, for cross-validation). --cv-bias K trains K times on K-1
+ * folds, and picks per-label bias offsets that maximise the out-of-fold macro-F1 of the
+ * native and diary files (weight >= 1); they are added to the final model's bias.
+ * --average N trains N times with different shuffles and averages the parameters. The
  * shipped model is trained with --holdout 0. Never pass the held-out evaluation files here.
  */
 #include "emotion_internal.h"
@@ -35,6 +39,7 @@ struct example {
     float weight;
     float y[EMOTION_LABELS]; /* target distribution (one-hot, or soft for multi-label rows) */
     int label;               /* argmax of y, -1 for soft rows (not reported) */
+    uint32_t idh;            /* hash of the id: fold assignment */
     uint8_t set;
     bool holdout;
 };
@@ -280,6 +285,143 @@ static void report(const struct trainer *t, const struct model *m, int epoch)
     }
 }
 
+struct train_opts {
+    int epochs;
+    float lr, l2;
+    float anchor; /* pull of the lexicon matrix towards beta * identity */
+    uint64_t seed;
+    float cw[EMOTION_LABELS];
+};
+
+/* Trains from scratch on the examples not held out. */
+static void train_model(const struct trainer *t, struct model *m, const struct train_opts *o,
+                        size_t *order, bool verbose)
+{
+    size_t nw = ((size_t)1 << t->bits) * EMOTION_LABELS;
+    memset(m->p.w, 0, nw * sizeof *m->p.w);
+    memset(m->gw, 0, nw * sizeof *m->gw);
+    memset(m->p.bias, 0, sizeof m->p.bias);
+    memset(m->gb, 0, sizeof m->gb);
+    memset(m->gu, 0, sizeof m->gu);
+    memset(m->p.lexw, 0, sizeof m->p.lexw);
+    for (int k = 0; k < EMOTION_LABELS; k++)
+        m->p.lexw[k][k] = m->beta;
+    size_t ntrain = 0;
+    for (size_t i = 0; i < t->nex; i++)
+        if (!t->ex[i].holdout)
+            order[ntrain++] = i;
+    uint64_t rng = o->seed * 2654435761u + 1;
+    const float eps = 1e-6f;
+    for (int ep = 1; ep <= o->epochs; ep++) {
+        for (size_t i = ntrain; i > 1; i--) {
+            size_t j = (size_t)(rng_next(&rng) % i);
+            size_t tmp = order[i - 1];
+            order[i - 1] = order[j];
+            order[j] = tmp;
+        }
+        double loss = 0;
+        for (size_t oi = 0; oi < ntrain; oi++) {
+            const struct example *e = &t->ex[order[oi]];
+            float prob[EMOTION_LABELS], g[EMOTION_LABELS];
+            predict(m, e, prob);
+            float wt = 0.0f;
+            for (int k = 0; k < EMOTION_LABELS; k++)
+                wt += e->y[k] * o->cw[k];
+            wt *= e->weight;
+            for (int k = 0; k < EMOTION_LABELS; k++) {
+                if (e->y[k] > 0.0f)
+                    loss -= wt * e->y[k] * logf(prob[k] + 1e-9f);
+                g[k] = wt * (prob[k] - e->y[k]);
+            }
+            for (uint32_t f = 0; f < e->nfeat; f++) {
+                float *row = m->p.w + (size_t)e->feat[f] * EMOTION_LABELS;
+                float *grow = m->gw + (size_t)e->feat[f] * EMOTION_LABELS;
+                for (int k = 0; k < EMOTION_LABELS; k++) {
+                    float gg = g[k] * e->norm + o->l2 * row[k];
+                    grow[k] += gg * gg;
+                    row[k] -= o->lr * gg / sqrtf(grow[k] + eps);
+                }
+            }
+            for (int k = 0; k < EMOTION_LABELS; k++) {
+                m->gb[k] += g[k] * g[k];
+                m->p.bias[k] -= o->lr * g[k] / sqrtf(m->gb[k] + eps);
+                /* only the diagonal is learned: lexicon evidence for a label speaks for
+                 * that label alone (negated evidence is negative and must not turn into
+                 * support for another label through an off-diagonal weight) */
+                float gg = g[k] * e->s[k] + o->anchor * (m->p.lexw[k][k] - m->beta);
+                m->gu[k][k] += gg * gg;
+                m->p.lexw[k][k] -= o->lr * gg / sqrtf(m->gu[k][k] + eps);
+            }
+        }
+        if (verbose) {
+            fprintf(stderr, "epoch %d loss %.4f\n", ep, loss / (double)(ntrain ? ntrain : 1));
+            if (t->holdout_pct)
+                report(t, m, ep);
+        }
+    }
+}
+
+/* Mean macro-F1 over the hard-labelled files of weight >= 1 (the native and diary data),
+ * from out-of-fold probabilities shifted by `off` in log space. */
+static double oof_score(const struct trainer *t, const float (*oof)[EMOTION_LABELS],
+                        const float off[EMOTION_LABELS])
+{
+    double sum = 0;
+    int n = 0;
+    for (int s = 0; s < t->nsets; s++) {
+        if (t->set_multi[s] || t->set_weight[s] < 1.0f)
+            continue;
+        struct emotion_eval ev;
+        memset(&ev, 0, sizeof ev);
+        for (size_t i = 0; i < t->nex; i++) {
+            const struct example *e = &t->ex[i];
+            if (e->set != s || e->label < 0 || e->holdout)
+                continue;
+            int best = 0;
+            float bv = -INFINITY;
+            for (int k = 0; k < EMOTION_LABELS; k++) {
+                float v = logf(oof[i][k] + 1e-9f) + off[k];
+                if (v > bv) {
+                    bv = v;
+                    best = k;
+                }
+            }
+            ev.confusion[e->label][best]++;
+            ev.rows++;
+        }
+        if (ev.rows) {
+            sum += emotion_eval_macro_f1(&ev);
+            n++;
+        }
+    }
+    return n ? sum / n : 0.0;
+}
+
+static void tune_offsets(const struct trainer *t, const float (*oof)[EMOTION_LABELS],
+                         float off[EMOTION_LABELS])
+{
+    double best = oof_score(t, oof, off);
+    fprintf(stderr, "out-of-fold mean macro-F1 %.4f without offsets\n", best);
+    for (int pass = 0; pass < 3; pass++) {
+        for (int k = 1; k < EMOTION_LABELS; k++) { /* label 0 is the reference */
+            float keep = off[k];
+            for (float v = -1.5f; v <= 1.5001f; v += 0.1f) {
+                off[k] = v;
+                double sc = oof_score(t, oof, off);
+                if (sc > best + 1e-9) {
+                    best = sc;
+                    keep = v;
+                }
+            }
+            off[k] = keep;
+        }
+    }
+    fprintf(stderr, "out-of-fold mean macro-F1 %.4f with offsets", best);
+    for (int k = 0; k < EMOTION_LABELS; k++)
+        fprintf(stderr, " %+.2f", off[k]);
+    fprintf(stderr, "\n");
+}
+
 static int parse_double(const char *s, double lo, double hi, double *out)
 {
     char *end;
@@ -296,7 +438,9 @@ static void usage(void)
     fprintf(stderr, "usage: eeum-emotion-train --data FILE WEIGHT [--data FILE WEIGHT ...]\n"
                     "       [--kote-multi FILE WEIGHT] --out PATH\n"
                     "       [--bits N] [--epochs N] [--lr X] [--l2 X] [--balance X] [--beta X]\n"
-                    "       [--holdout PCT [--fold K]] [--version STR] [--seed N]\n");
+                    "       [--anchor X] [--holdout PCT [--fold K]] [--cv-bias K] [--average N]\n"
+                    "       [--version STR]\n"
+                    "       [--seed N]\n");
 }
 
 int main(int argc, char **argv)
@@ -305,7 +449,7 @@ int main(int argc, char **argv)
     memset(&t, 0, sizeof t);
     const char *out = NULL, *version = "eeum-emo-1";
     double bits = 18, epochs = 8, lr = 0.3, l2 = 1e-6, balance = 0.5, beta = 1.0, hold = 0,
-           seed = 42, fold = 0;
+           seed = 42, fold = 0, cv_bias = 0, average = 1, anchor = 1e-4;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         double w;
@@ -345,6 +489,12 @@ int main(int argc, char **argv)
             bad = parse_double(argv[++i], 0, 20, &beta);
         } else if (i + 1 < argc && strcmp(a, "--holdout") == 0) {
             bad = parse_double(argv[++i], 0, 90, &hold);
+        } else if (i + 1 < argc && strcmp(a, "--anchor") == 0) {
+            bad = parse_double(argv[++i], 0, 10, &anchor);
+        } else if (i + 1 < argc && strcmp(a, "--average") == 0) {
+            bad = parse_double(argv[++i], 1, 20, &average);
+        } else if (i + 1 < argc && strcmp(a, "--cv-bias") == 0) {
+            bad = parse_double(argv[++i], 0, 20, &cv_bias);
         } else if (i + 1 < argc && strcmp(a, "--fold") == 0) {
             bad = parse_double(argv[++i], 0, 99, &fold);
         } else if (i + 1 < argc && strcmp(a, "--seed") == 0) {
@@ -411,66 +561,81 @@ int main(int argc, char **argv)
     m.p.w = calloc(nw, sizeof *m.p.w);
     m.gw = calloc(nw, sizeof *m.gw);
     size_t *order = malloc(t.nex * sizeof *order);
-    if (!m.p.w || !m.gw || !order) {
+    float(*oof)[EMOTION_LABELS] = calloc(t.nex ? t.nex : 1, sizeof *oof);
+    if (!m.p.w || !m.gw || !order || !oof) {
         fprintf(stderr, "eeum-emotion-train: out of memory\n");
         return 1;
     }
     m.beta = (float)beta;
-    for (int k = 0; k < EMOTION_LABELS; k++)
-        m.p.lexw[k][k] = m.beta;
-    snprintf(m.p.version, sizeof m.p.version, "%s", version);
+    struct train_opts o = {(int)epochs, (float)lr, (float)l2, (float)anchor, (uint64_t)seed, {0}};
+    memcpy(o.cw, cw, sizeof cw);
 
-    size_t ntrain = 0;
-    for (size_t i = 0; i < t.nex; i++)
-        if (!t.ex[i].holdout)
-            order[ntrain++] = i;
-    uint64_t rng = (uint64_t)seed * 2654435761u + 1;
-    const float eps = 1e-6f, l2f = (float)l2, lrf = (float)lr;
-    for (int ep = 1; ep <= (int)epochs; ep++) {
-        for (size_t i = ntrain; i > 1; i--) {
-            size_t j = (size_t)(rng_next(&rng) % i);
-            size_t tmp = order[i - 1];
-            order[i - 1] = order[j];
-            order[j] = tmp;
+    /* Bias offsets for macro-F1: K-fold out-of-fold predictions on the training files, then
+     * a coordinate search over per-label offsets added to the final bias. */
+    float offset[EMOTION_LABELS] = {0};
+    if (cv_bias >= 2) {
+        bool *saved = malloc(t.nex * sizeof *saved);
+        if (!saved) {
+            fprintf(stderr, "eeum-emotion-train: out of memory\n");
+            return 1;
         }
-        double loss = 0;
-        for (size_t oi = 0; oi < ntrain; oi++) {
-            const struct example *e = &t.ex[order[oi]];
-            float prob[EMOTION_LABELS], g[EMOTION_LABELS];
-            predict(&m, e, prob);
-            float wt = 0.0f;
-            for (int k = 0; k < EMOTION_LABELS; k++)
-                wt += e->y[k] * cw[k];
-            wt *= e->weight;
-            for (int k = 0; k < EMOTION_LABELS; k++) {
-                if (e->y[k] > 0.0f)
-                    loss -= wt * e->y[k] * logf(prob[k] + 1e-9f);
-                g[k] = wt * (prob[k] - e->y[k]);
-            }
-            for (uint32_t f = 0; f < e->nfeat; f++) {
-                float *row = m.p.w + (size_t)e->feat[f] * EMOTION_LABELS;
-                float *grow = m.gw + (size_t)e->feat[f] * EMOTION_LABELS;
-                for (int k = 0; k < EMOTION_LABELS; k++) {
-                    float gg = g[k] * e->norm + l2f * row[k];
-                    grow[k] += gg * gg;
-                    row[k] -= lrf * gg / sqrtf(grow[k] + eps);
-                }
-            }
-            for (int k = 0; k < EMOTION_LABELS; k++) {
-                m.gb[k] += g[k] * g[k];
-                m.p.bias[k] -= lrf * g[k] / sqrtf(m.gb[k] + eps);
-                for (int j = 0; j < EMOTION_LABELS; j++) {
-                    float anchor = k == j ? m.beta : 0.0f;
-                    float gg = g[k] * e->s[j] + 100.0f * l2f * (m.p.lexw[k][j] - anchor);
-                    m.gu[k][j] += gg * gg;
-                    m.p.lexw[k][j] -= lrf * gg / sqrtf(m.gu[k][j] + eps);
-                }
-            }
+        for (size_t i = 0; i < t.nex; i++)
+            saved[i] = t.ex[i].holdout;
+        for (unsigned f = 0; f < (unsigned)cv_bias; f++) {
+            for (size_t i = 0; i < t.nex; i++)
+                t.ex[i].holdout = saved[i] || t.ex[i].idh % (unsigned)cv_bias == f;
+            train_model(&t, &m, &o, order, false);
+            for (size_t i = 0; i < t.nex; i++)
+                if (!saved[i] && t.ex[i].holdout)
+                    predict(&m, &t.ex[i], oof[i]);
         }
-        fprintf(stderr, "epoch %d loss %.4f\n", ep, loss / (double)(ntrain ? ntrain : 1));
-        if (t.holdout_pct)
-            report(&t, &m, ep);
+        for (size_t i = 0; i < t.nex; i++)
+            t.ex[i].holdout = saved[i];
+        free(saved);
+        tune_offsets(&t, oof, offset);
     }
+    /* --average N: N runs with different shuffles, parameters averaged (a linear model, so
+     * this averages their logits) */
+    float *wsum = NULL;
+    struct emo_params psum;
+    memset(&psum, 0, sizeof psum);
+    if (average > 1) {
+        wsum = calloc(nw, sizeof *wsum);
+        if (!wsum) {
+            fprintf(stderr, "eeum-emotion-train: out of memory\n");
+            return 1;
+        }
+    }
+    for (int run = 0; run < (int)average; run++) {
+        o.seed = (uint64_t)seed + (uint64_t)run * 7919u;
+        train_model(&t, &m, &o, order, average <= 1);
+        if (average <= 1)
+            break;
+        for (size_t i = 0; i < nw; i++)
+            wsum[i] += m.p.w[i] / (float)average;
+        for (int k = 0; k < EMOTION_LABELS; k++) {
+            psum.bias[k] += m.p.bias[k] / (float)average;
+            for (int j = 0; j < EMOTION_LABELS; j++)
+                psum.lexw[k][j] += m.p.lexw[k][j] / (float)average;
+        }
+    }
+    if (average > 1) {
+        memcpy(m.p.w, wsum, nw * sizeof *wsum);
+        memcpy(m.p.bias, psum.bias, sizeof psum.bias);
+        memcpy(m.p.lexw, psum.lexw, sizeof psum.lexw);
+        free(wsum);
+        if (t.holdout_pct) {
+            fprintf(stderr, "averaged over %d runs:\n", (int)average);
+            report(&t, &m, (int)epochs);
+        }
+    }
+    for (int k = 0; k < EMOTION_LABELS; k++)
+        m.p.bias[k] += offset[k];
+    if (t.holdout_pct && cv_bias >= 2) {
+        fprintf(stderr, "with the bias offsets:\n");
+        report(&t, &m, (int)epochs);
+    }
+    snprintf(m.p.version, sizeof m.p.version, "%s", version);
     fprintf(stderr, "bias");
     for (int k = 0; k < EMOTION_LABELS; k++)
         fprintf(stderr, " %.3f", m.p.bias[k]);
@@ -495,6 +660,7 @@ int main(int argc, char **argv)
     free(t.ex);
     free(t.buf);
     free(order);
+    free(oof);
     free(m.p.w);
     free(m.gw);
     emo_lexicon_free(&t.lx);
