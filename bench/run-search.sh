@@ -412,7 +412,8 @@ for i in "${!PROBES[@]}"; do
   P_API_TOTAL[i]=$total
   # the plans eeum-api logged for these requests (LOG_LEVEL=debug)
   P_PLAN[i]=$(tail -c +"$((log_before + 1))" "$API_LOG" 2>/dev/null |
-    awk '/search\.plan/ { p = ""; e = ""; for (k = 1; k <= NF; k++) { if ($k ~ /^plan=/) p = substr($k, 6); if ($k ~ /^estimate=/) e = substr($k, 10) } c[p " (" e ")"]++ }
+    awk '/search\.plan/ { p = ""; e = ""; m = ""; w = ""; for (k = 1; k <= NF; k++) { if ($k ~ /^plan=/) p = substr($k, 6); if ($k ~ /^estimate=/) e = substr($k, 10); if ($k ~ /^matched=/) m = substr($k, 9); if ($k ~ /^window=/) w = substr($k, 8) }
+           d = e; if (p == "scan" && w != "") d = e "; newest " w; if (p == "fulltext" && m + 0 > 1) d = e "; " m " words MATCHed"; c[p " (" d ")"]++ }
          END { s = ""; for (x in c) s = s (s == "" ? "" : ", ") x; print (s == "" ? "not logged (no request completed)" : s) }')
   info "  ${label} '${query}': relevance p50 ${P_REL_P50[i]} p99 ${P_REL_P99[i]} ms, latest p50 ${P_LAT_P50[i]} p99 ${P_LAT_P99[i]} ms [${P_STATUS[i]}], plan ${P_PLAN[i]}, total $total (LIKE truth $posts)"
 done
@@ -613,6 +614,8 @@ if [[ "${SKIP_DIAG:-0}" != 1 ]]; then
     [[ -z "$MED_I" && "${P_GOAL[i]}" == m && "${P_QUERY[i]}" != *" "* ]] && MED_I=$i
     [[ -z "$OVER_I" && "${P_PLAN[i]}" == scan* && "${P_QUERY[i]}" != *" "* && "${P_POSTS[i]}" -lt $((N / 10)) ]] && OVER_I=$i
   done
+  # the scan plan's row budget for a first page: the newest SEARCH_SCAN_MIN_ROWS posts
+  SINCE_SETUP="SELECT created_at INTO @since FROM boards WHERE is_deleted = 0 ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET 19999"
   BOARD_COLS="b.id, b.user_id, u.nickname, u.is_deleted, b.category, b.title, b.content, b.views, b.comment_count, DATE_FORMAT(b.created_at, '%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(b.updated_at, '%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(b.created_at, '%Y-%m-%d %H:%i:%s.%f')"
   if [[ -n "$MED_I" ]]; then
     w=${P_QUERY[MED_I]} tok=${P_TOKENS[MED_I]%%=*}
@@ -628,18 +631,28 @@ if [[ "${SKIP_DIAG:-0}" != 1 ]]; then
       "SELECT $BOARD_COLS FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE $ft AND b.is_deleted = 0 AND $likes ORDER BY $ft DESC, b.created_at DESC, b.id DESC LIMIT 11"
     diag "page by the newest-first LIKE scan instead ($w)" \
       "SELECT $BOARD_COLS FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE b.is_deleted = 0 AND $likes ORDER BY b.created_at DESC, b.id DESC LIMIT 11"
-    diag "scan count capped at 1000 (SEARCH_SCAN_COUNT_CAP) ($w)" \
+    blikes="(CAST(b.title AS BINARY) LIKE '%$w%' OR CAST(b.content AS BINARY) LIKE '%$w%')"
+    diag "API page, scan plan: binary LIKE, newest 20,000 posts at most ($w)" \
+      "SELECT $BOARD_COLS FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE b.is_deleted = 0 AND b.created_at >= @since AND $blikes ORDER BY b.created_at DESC, b.id DESC LIMIT 11" \
+      "$SINCE_SETUP"
+    diag "the scan's whole budget: 20,000 newest posts, collation LIKE on the word (no match stops it early)" \
+      "SELECT COUNT(*) FROM boards b WHERE b.is_deleted = 0 AND b.created_at >= @since AND $likes" "$SINCE_SETUP"
+    diag "the scan's whole budget: 20,000 newest posts, binary LIKE (what the API runs for Hangul words)" \
+      "SELECT COUNT(*) FROM boards b WHERE b.is_deleted = 0 AND b.created_at >= @since AND $blikes" "$SINCE_SETUP"
+    diag "the scan's bound: created_at of the 20,000th newest post (ix_boards_latest only)" \
+      "SELECT created_at FROM boards WHERE is_deleted = 0 ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET 19999"
+    diag "old scan plan's count, capped at 1000, for comparison ($w)" \
       "SELECT COUNT(*) FROM (SELECT b.id FROM boards b WHERE b.is_deleted = 0 AND $likes ORDER BY b.created_at DESC, b.id DESC LIMIT 1000) t"
-    diag "scan count capped at 100 ($w)" \
-      "SELECT COUNT(*) FROM (SELECT b.id FROM boards b WHERE b.is_deleted = 0 AND $likes ORDER BY b.created_at DESC, b.id DESC LIMIT 100) t"
   fi
   if [[ -n "$OVER_I" ]]; then
     w=${P_QUERY[OVER_I]}
     likes="(b.title LIKE '%$w%' OR b.content LIKE '%$w%')"
     diag "scan page, newest first (${w}, ${P_POSTS[OVER_I]} posts)" \
       "SELECT $BOARD_COLS FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE b.is_deleted = 0 AND $likes ORDER BY b.created_at DESC, b.id DESC LIMIT 11"
-    diag "scan count capped at 1000 (${w})" \
-      "SELECT COUNT(*) FROM (SELECT b.id FROM boards b WHERE b.is_deleted = 0 AND $likes ORDER BY b.created_at DESC, b.id DESC LIMIT 1000) t"
+    blikes="(CAST(b.title AS BINARY) LIKE '%$w%' OR CAST(b.content AS BINARY) LIKE '%$w%')"
+    diag "API page, scan plan: binary LIKE, newest 20,000 posts at most (${w})" \
+      "SELECT $BOARD_COLS FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE b.is_deleted = 0 AND b.created_at >= @since AND $blikes ORDER BY b.created_at DESC, b.id DESC LIMIT 11" \
+      "$SINCE_SETUP"
   fi
   diag "list page (SQL_LIST, elements=10)" \
     "SELECT $BOARD_COLS FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE b.is_deleted = 0 ORDER BY b.created_at DESC, b.id DESC LIMIT 11 OFFSET 0"
@@ -739,7 +752,8 @@ fmt_n() { awk -v n="$1" 'BEGIN { s = sprintf("%d", n); r = ""; while (length(s) 
   echo "query and sort after $WARMUP_REQS warm-up, one keep-alive connection (\`bench_latency\`; a request"
   echo "unanswered after ${REQ_TIMEOUT}s counts as ${REQ_TIMEOUT} s, and after 3 of them in a row the rest are skipped); p50/p99 in"
   echo "ms (nearest rank: with $REPS requests p99 is the slowest but $(awk -v r="$REPS" 'BEGIN { print int(r - (r * 0.99 + 0.999999)) }')). *Plan (estimate)*: what eeum-api logged"
-  echo "(\`search.plan\`: the planner's estimate = df of the rarest token of the rarest word)."
+  echo "(\`search.plan\`: the planner's estimate = df of the rarest token of the rarest word; for the scan, the"
+  echo "row budget: how many of the newest posts it may read; for FULLTEXT, how many words' tokens it MATCHed)."
   echo "*Posts*: posts holding every word (LIKE truth); *API total*: \`totalElements\` (≥ = lower bound)."
   echo "**LIKE**: what a naive implementation runs on the same data — \`SELECT COUNT(*) FROM boards"
   echo "WHERE is_deleted=0 AND (title LIKE '%w%' OR content LIKE '%w%') [AND …]\` plus the first 10"
