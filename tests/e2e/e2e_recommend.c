@@ -587,6 +587,50 @@ static bool contains(const uint64_t *a, size_t n, uint64_t id)
     return false;
 }
 
+/* A slot re-ranked when the filters leave fewer than three foods keeps only the new picks (and
+ * drops the feedback given on the rows that go). */
+static void a_slot_re_ranked_with_fewer_allowed_foods_drops_its_extra_rows(void **state)
+{
+    (void)state;
+    struct e2e_user u;
+    e2e_new_user("recfew", &u);
+    const int32_t sad[5] = {1000, 500, 500, 500, 7500};
+    uint64_t d = diary_with(u.id, sad, "2031-08-08");
+    json_t *items = recommendations(u.token, d, 200);
+    assert_int_equal(json_array_size(items), 3);
+    uint64_t rec3 = (uint64_t)e2e_int_at(json_array_get(items, 2), "id");
+    json_decref(items);
+    assert_int_equal(feedback(u.token, rec3, "{\"ate\":false,\"liked\":true}"), 200);
+
+    /* every allergen, vegetarian, no heat, nothing sweet or cold */
+    json_t *all = json_array();
+    for (int i = 0; i < RECO_ALLERGENS; i++)
+        json_array_append_new(all, json_string(reco_allergen_code(i)));
+    json_t *body = json_pack("{s:o, s:b, s:i, s:[s,s]}", "allergies", all, "vegetarian", 1,
+                             "spiceTolerance", 0, "dislikedTags", "달콤", "차가운");
+    put_prefs(u.token, body, 200, NULL);
+    json_decref(body);
+    size_t allowed = 0;
+    for (size_t i = 0; i < T.nfoods; i++) {
+        bool bad_tag = false;
+        for (size_t t = 0; t < T.foods[i].ntags; t++)
+            bad_tag |= strcmp(T.foods[i].tags[t], "달콤") == 0 ||
+                       strcmp(T.foods[i].tags[t], "차가운") == 0;
+        allowed +=
+            T.foods[i].allergens == 0 && T.foods[i].vegetarian && T.foods[i].spice == 0 && !bad_tag;
+    }
+    assert_true(allowed < 3);
+    analyse(d, 1, u.id, sad, "2031-08-08");
+    uint64_t picks[3];
+    assert_int_equal(picks_in_db(d, 1, picks), allowed);
+    items = recommendations(u.token, d, 200);
+    assert_int_equal(json_array_size(items), allowed);
+    json_decref(items);
+    /* the third row went with its feedback */
+    assert_int_equal(feedback(u.token, rec3, "{\"ate\":true,\"liked\":true}"), 404);
+    e2e_user_free(&u);
+}
+
 static void no_food_three_nights_running(void **state)
 {
     (void)state;
@@ -863,6 +907,7 @@ int main(void)
         cmocka_unit_test(an_allergy_is_never_violated),
         cmocka_unit_test(a_new_allergy_hides_earlier_picks_that_contain_it),
         cmocka_unit_test(no_food_three_nights_running),
+        cmocka_unit_test(a_slot_re_ranked_with_fewer_allowed_foods_drops_its_extra_rows),
         cmocka_unit_test(feedback_is_the_authors_once_per_recommendation_and_validated),
         cmocka_unit_test(feedback_changes_later_rankings),
         cmocka_unit_test(posted_diary_gets_recommendations_from_the_analyzer),
