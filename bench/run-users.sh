@@ -46,7 +46,9 @@
 #   EEUM_API_PORT=38280 EEUM_DB_PORT=33327 EEUM_SQS_PORT=39344
 #                         ports of the 'benchusers' stack
 #   BENCH_WRITE=0         do not touch BENCHMARKS.md
-#   BENCH_SKIP_BUILD=1    do not build (use the binaries in build/release)
+#   BENCH_PRESET=release  CMake preset to build and run (e.g. a private release-type preset)
+#   BENCH_SKIP_BUILD=1    do not build (use the binaries in build/$BENCH_PRESET)
+#   USER_CACHE_TTL_MS=1000  eeum-api's user cache TTL for this run (0 = off: the uncached path)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -54,7 +56,9 @@ readonly ROOT
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
 readonly PROFILE=benchusers
-readonly BUILD_DIR="$ROOT/build/release"
+BENCH_PRESET=${BENCH_PRESET:-release}
+[[ "$BENCH_PRESET" =~ ^[A-Za-z0-9_-]+$ ]] || { echo "BENCH_PRESET must be a preset name" >&2; exit 2; }
+readonly BUILD_DIR="$ROOT/build/$BENCH_PRESET"
 readonly PWHASH_BIN="$BUILD_DIR/bench/bench_pwhash"
 readonly MD_FILE="$ROOT/BENCHMARKS.md"
 readonly SECTION_BEGIN="<!-- bench:users:begin -->"
@@ -110,10 +114,18 @@ check_local_url API "$API"
 
 bench_tmp_init
 
+# bench_build_preset TARGET... — like bench_build (bench/lib.sh), with $BENCH_PRESET.
+bench_build_preset() {
+  [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]] || return 0
+  info "building preset $BENCH_PRESET ($*)"
+  (cd "$ROOT" && cmake --preset "$BENCH_PRESET" >&2 &&
+    cmake --build --preset "$BENCH_PRESET" -j2 --target "$@" >&2) || die "build failed"
+}
+
 # ----------------------------------------------------------------------------------------------
 # build, and argon2id in isolation
 
-bench_build eeum-api bench_pwhash
+bench_build_preset eeum-api bench_pwhash
 [[ -x "$PWHASH_BIN" ]] || die "$PWHASH_BIN does not exist (build target bench_pwhash)"
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)
@@ -148,7 +160,8 @@ done
 # ----------------------------------------------------------------------------------------------
 # the stack and the bench user
 
-stack_start "$PROFILE" LOGIN_MAX_FAILURES="$LIMIT_EMAIL" LOGIN_IP_MAX_FAILURES="$LIMIT_IP"
+stack_start "$PROFILE" EEUM_PRESET="$BENCH_PRESET" LOGIN_MAX_FAILURES="$LIMIT_EMAIL" LOGIN_IP_MAX_FAILURES="$LIMIT_IP" \
+  USER_CACHE_TTL_MS="${USER_CACHE_TTL_MS:-1000}" EEUM_START_ANALYZER=0
 info "login limits raised for this benchmark only: LOGIN_MAX_FAILURES=$LIMIT_EMAIL (default 5)," \
   "LOGIN_IP_MAX_FAILURES=$LIMIT_IP (default 20), so that failed logins are measured, not refused"
 wait_http_200 "$HEALTHZ_URL" 30 || die "$HEALTHZ_URL does not answer 200"
@@ -367,10 +380,13 @@ timing_ok=$(awk -v a="$(ratio "${SEQ_P50[wrong]}" "${SEQ_P50[ok]}")" -v b="$(rat
   echo "- Machine: $(nproc) cores${CPU:+ ($CPU)}; load average (1/5/15 min) $LOAD_START at the start,"
   echo "  $LOAD at the end (other users' jobs)."
   echo "- Software: libsodium $SODIUM_VER, MariaDB ${MARIADB_VER:-?}, wrk $WRK_VER; eeum-api built from commit $COMMIT."
-  echo "- eeum-api: stack started by this script (EEUM_PROFILE=$PROFILE scripts/eeum start, release"
-  echo "  preset); default HTTP_THREADS (4) and DB pool, access log to a file. **Login limits raised for"
+  echo "- eeum-api: stack started by this script (EEUM_PROFILE=$PROFILE scripts/eeum start,"
+  echo "  preset $BENCH_PRESET); default HTTP_THREADS (4) and DB pool, access log to a file. **Login limits raised for"
   echo "  the benchmark only**: LOGIN_MAX_FAILURES=$LIMIT_EMAIL, LOGIN_IP_MAX_FAILURES=$LIMIT_IP (defaults 5 and 20),"
   echo "  so that failed logins are answered 401 and measured, not 429."
+  echo "- User cache: USER_CACHE_TTL_MS=${USER_CACHE_TTL_MS:-1000} (0 = off). The auth check and the profile come"
+  echo "  from eeum-api's per-user cache; with one bench user nearly every \`/me\` is a hit, so this"
+  echo "  measures the cached path (a miss costs one \`SELECT\` of the user and address, as before the cache)."
   echo "- Method: see the method of the \`/healthz\` section; ratios within this invocation count, not"
   echo "  absolute figures. Latencies in ms; percentiles of the sequential samples by nearest rank."
   echo "- Reproduce: \`ROUNDS=$ROUNDS DURATION=$DURATION LOGIN_SEQ=$LOGIN_SEQ LOGIN_ROUNDS=$LOGIN_ROUNDS bench/run-users.sh\`"

@@ -19,9 +19,19 @@ struct viewbuf_item {
     uint64_t n;
 };
 
-/* Write the batch (ids ascending, distinct) atomically; true once committed. Called from the
- * flushing thread only, never concurrently with itself. */
-typedef bool (*viewbuf_flush_fn)(void *ctx, const struct viewbuf_item *items, size_t n);
+/*
+ * Where flushes write. `write` stores one batch (ids ascending, distinct) atomically and returns
+ * true once committed. `begin` (optional) runs before a flush takes anything, e.g. to get a
+ * database connection, so that the generation is odd only while batches are written; false
+ * skips this flush. `end` (optional) runs after a flush whose `begin` succeeded. Never called
+ * concurrently with each other.
+ */
+struct viewbuf_writer {
+    bool (*begin)(void *ctx);
+    bool (*write)(void *ctx, const struct viewbuf_item *items, size_t n);
+    void (*end)(void *ctx);
+    void *ctx;
+};
 
 /* The state of one post's counter, read under its lock. */
 struct viewbuf_snap {
@@ -64,15 +74,15 @@ bool viewbuf_add(struct viewbuf *vb, uint64_t id, struct viewbuf_snap *out);
 void viewbuf_peek(struct viewbuf *vb, uint64_t id, struct viewbuf_snap *out);
 
 /*
- * One flush: take every pending count, hand them to `fn` in batches of at most `max_batch`
+ * One flush: take every pending count, hand them to `w->write` in batches of at most `max_batch`
  * ids (ascending), account committed batches as flushed and put failed ones back as pending;
  * also drops idle entries. Returns the number of views written. Flushes are serialised.
  * Thread-safe.
  */
-uint64_t viewbuf_flush(struct viewbuf *vb, viewbuf_flush_fn fn, void *ctx, size_t max_batch);
+uint64_t viewbuf_flush(struct viewbuf *vb, const struct viewbuf_writer *w, size_t max_batch);
 
-/* Start a thread flushing every `interval_ms`. 0 on success. */
-int viewbuf_start(struct viewbuf *vb, uint32_t interval_ms, viewbuf_flush_fn fn, void *ctx);
+/* Start a thread flushing every `interval_ms` through `w` (copied). 0 on success. */
+int viewbuf_start(struct viewbuf *vb, uint32_t interval_ms, const struct viewbuf_writer *w);
 
 /* Stop the thread after a last flush, retrying failed batches until `timeout_ms` has passed.
  * Returns the views still unflushed (lost when the process exits). NULL-safe; no-op when not

@@ -45,8 +45,7 @@ struct viewbuf {
     pthread_t thread;
     bool running, stopping;
     uint32_t interval_ms;
-    viewbuf_flush_fn fn;
-    void *ctx;
+    struct viewbuf_writer writer;
 };
 
 #define FLUSH_BATCH 500
@@ -259,12 +258,19 @@ static void settle(struct viewbuf *vb, const struct viewbuf_item *items, size_t 
     }
 }
 
-uint64_t viewbuf_flush(struct viewbuf *vb, viewbuf_flush_fn fn, void *ctx, size_t max_batch)
+uint64_t viewbuf_flush(struct viewbuf *vb, const struct viewbuf_writer *w, size_t max_batch)
 {
     if (max_batch == 0)
         max_batch = FLUSH_BATCH;
     pthread_mutex_lock(&vb->flush_lock);
     bool work = atomic_load(&vb->unflushed) > 0;
+    /* Get ready (a connection) before the generation turns odd: readers that meet an odd
+     * generation wait or settle for an approximate count, so it must stay odd briefly. */
+    if (work && w->begin && !w->begin(w->ctx)) {
+        atomic_fetch_add(&vb->failures, 1);
+        pthread_mutex_unlock(&vb->flush_lock);
+        return 0;
+    }
     if (work)
         atomic_fetch_add(&vb->gen, 1); /* odd: a flush is writing */
     struct viewbuf_item *items = NULL;
@@ -275,7 +281,7 @@ uint64_t viewbuf_flush(struct viewbuf *vb, viewbuf_flush_fn fn, void *ctx, size_
         qsort(items, n, sizeof *items, cmp_item);
     for (size_t off = 0; off < n; off += max_batch) {
         size_t k = n - off < max_batch ? n - off : max_batch;
-        bool ok = fn(ctx, items + off, k);
+        bool ok = w->write(w->ctx, items + off, k);
         settle(vb, items + off, k, ok);
         for (size_t i = 0; ok && i < k; i++)
             written += items[off + i].n;
@@ -283,6 +289,8 @@ uint64_t viewbuf_flush(struct viewbuf *vb, viewbuf_flush_fn fn, void *ctx, size_
     free(items);
     if (work)
         atomic_fetch_add(&vb->gen, 1); /* even again */
+    if (work && w->end)
+        w->end(w->ctx);
     pthread_mutex_unlock(&vb->flush_lock);
     return written;
 }
@@ -303,20 +311,19 @@ static void *flusher(void *arg)
         if (vb->stopping)
             break;
         pthread_mutex_unlock(&vb->tlock);
-        viewbuf_flush(vb, vb->fn, vb->ctx, FLUSH_BATCH);
+        viewbuf_flush(vb, &vb->writer, FLUSH_BATCH);
         pthread_mutex_lock(&vb->tlock);
     }
     pthread_mutex_unlock(&vb->tlock);
     return NULL;
 }
 
-int viewbuf_start(struct viewbuf *vb, uint32_t interval_ms, viewbuf_flush_fn fn, void *ctx)
+int viewbuf_start(struct viewbuf *vb, uint32_t interval_ms, const struct viewbuf_writer *w)
 {
-    if (vb->running)
+    if (vb->running || !w->write)
         return -1;
     vb->interval_ms = interval_ms ? interval_ms : 1;
-    vb->fn = fn;
-    vb->ctx = ctx;
+    vb->writer = *w;
     vb->stopping = false;
     if (pthread_create(&vb->thread, NULL, flusher, vb) != 0)
         return -1;
@@ -337,7 +344,7 @@ uint64_t viewbuf_stop(struct viewbuf *vb, uint32_t timeout_ms)
     /* The last flush: retry failed batches (database briefly away) until the deadline. */
     uint64_t deadline = now_ms() + timeout_ms;
     for (;;) {
-        viewbuf_flush(vb, vb->fn, vb->ctx, FLUSH_BATCH);
+        viewbuf_flush(vb, &vb->writer, FLUSH_BATCH);
         if (atomic_load(&vb->unflushed) == 0 || now_ms() >= deadline)
             break;
         struct timespec pause = {0, 100 * 1000000L};

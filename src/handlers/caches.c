@@ -1,7 +1,8 @@
 /*
  * caches.c - life cycle and metrics of eeum-api's in-process caches (caches.h), and the
  * writer of buffered post views: every VIEWS_FLUSH_MS the view buffer hands its counts to
- * flush_views, which adds them in one UPDATE per batch of up to 500 posts.
+ * flush_write, which adds them in one UPDATE per batch of up to 500 posts on a connection
+ * flush_begin took beforehand.
  *
  * Why in process: GET /api/users/me and the post detail are read far more often than written,
  * and the database round trip (≈ 130–500 µs of MariaDB CPU each) was most of their cost. A
@@ -37,10 +38,43 @@ static const char ITEM_HEAD[] = "{\"success\":true,\"item\":";
 
 /* Log a failing flush once per outage rather than every VIEWS_FLUSH_MS. */
 static atomic_bool g_flush_failing;
+/* The flusher's connection, held from flush_begin to flush_end (the flusher thread, or the
+ * final flush after it stopped: never both). */
+static struct db_conn *g_flush_conn;
 
-static bool flush_views(void *ctx, const struct viewbuf_item *items, size_t n)
+static void flush_state(bool failing, size_t n, enum status st)
+{
+    if (atomic_exchange(&g_flush_failing, failing) == failing)
+        return;
+    if (failing)
+        log_warn("views.flush", "could not write %zu posts' views (%s); kept in memory, retrying",
+                 n, status_message(st));
+    else
+        log_info("views.flush", "buffered views are written again");
+}
+
+static bool flush_begin(void *ctx)
 {
     struct app *app = ctx;
+    enum status st = db_pool_acquire(app->pool, FLUSH_ACQUIRE_MS, &g_flush_conn);
+    if (st != STATUS_OK) {
+        g_flush_conn = NULL;
+        flush_state(true, 0, st);
+        return false;
+    }
+    return true;
+}
+
+static void flush_end(void *ctx)
+{
+    struct app *app = ctx;
+    db_pool_release(app->pool, g_flush_conn);
+    g_flush_conn = NULL;
+}
+
+static bool flush_write(void *ctx, const struct viewbuf_item *items, size_t n)
+{
+    (void)ctx;
     struct strbuf sb;
     strbuf_init(&sb, VIEWS_BATCH_TEXT);
     bool ok = strbuf_puts(&sb, "[");
@@ -48,23 +82,10 @@ static bool flush_views(void *ctx, const struct viewbuf_item *items, size_t n)
         ok = strbuf_printf(&sb, "%s[%" PRIu64 ",%" PRIu64 "]", i ? "," : "", items[i].id,
                            items[i].n);
     ok = ok && strbuf_puts(&sb, "]");
-    enum status st = STATUS_INTERNAL;
-    struct db_conn *c = NULL;
-    if (ok && (st = db_pool_acquire(app->pool, FLUSH_ACQUIRE_MS, &c)) == STATUS_OK) {
-        st = db_boards_add_views(c, sb.data);
-        db_pool_release(app->pool, c);
-    }
+    enum status st = ok ? db_boards_add_views(g_flush_conn, sb.data) : STATUS_INTERNAL;
     strbuf_free(&sb);
-    bool failing = st != STATUS_OK;
-    if (atomic_exchange(&g_flush_failing, failing) != failing) {
-        if (failing)
-            log_warn("views.flush",
-                     "could not write %zu posts' views (%s); kept in memory, retrying", n,
-                     status_message(st));
-        else
-            log_info("views.flush", "buffered views are written again");
-    }
-    return !failing;
+    flush_state(st != STATUS_OK, n, st);
+    return st == STATUS_OK;
 }
 
 int caches_start(struct app *app)
@@ -85,7 +106,8 @@ int caches_start(struct app *app)
         idle = 2 * cfg->board_cache_ttl_ms;
     if (!(app->views = viewbuf_new(VIEWS_MAX_POSTS, idle)))
         goto nomem;
-    if (viewbuf_start(app->views, cfg->views_flush_ms, flush_views, app) != 0) {
+    struct viewbuf_writer w = {flush_begin, flush_write, flush_end, app};
+    if (viewbuf_start(app->views, cfg->views_flush_ms, &w) != 0) {
         log_error("views.start", "could not start the view flusher thread");
         return -1;
     }

@@ -30,13 +30,35 @@ struct store {
     bool sorted;
     struct viewbuf *vb; /* to observe the generation during a write */
     uint64_t gen_during_write;
+    bool refuse_begin;
+    int begins, ends;
+    uint64_t gen_at_begin;
+    struct viewbuf_writer w;
 };
+
+static bool store_write(void *ctx, const struct viewbuf_item *items, size_t n);
+
+static bool store_begin(void *ctx)
+{
+    struct store *s = ctx;
+    s->begins++;
+    if (s->vb)
+        s->gen_at_begin = viewbuf_gen(s->vb);
+    return !s->refuse_begin;
+}
+
+static void store_end(void *ctx)
+{
+    struct store *s = ctx;
+    s->ends++;
+}
 
 static void store_init(struct store *s)
 {
     memset(s, 0, sizeof *s);
     pthread_mutex_init(&s->lock, NULL);
     s->sorted = true;
+    s->w = (struct viewbuf_writer){store_begin, store_write, store_end, s};
 }
 
 static bool store_write(void *ctx, const struct viewbuf_item *items, size_t n)
@@ -101,7 +123,7 @@ static void views_are_pending_until_a_flush_writes_them(void **state)
     assert_true(sn.incarnation != 0);
     assert_int_equal(s.views[3], 0);
 
-    assert_int_equal(viewbuf_flush(vb, store_write, &s, 0), 5);
+    assert_int_equal(viewbuf_flush(vb, &s.w, 0), 5);
     assert_int_equal(s.views[3], 4);
     assert_int_equal(s.views[9], 1);
     viewbuf_peek(vb, 3, &sn);
@@ -114,7 +136,7 @@ static void views_are_pending_until_a_flush_writes_them(void **state)
     assert_int_equal(st.flushes, 1);
     /* Nothing pending: a flush writes nothing and leaves the generation alone. */
     uint64_t g = viewbuf_gen(vb);
-    assert_int_equal(viewbuf_flush(vb, store_write, &s, 0), 0);
+    assert_int_equal(viewbuf_flush(vb, &s.w, 0), 0);
     assert_int_equal(viewbuf_gen(vb), g);
     assert_int_equal(s.batches, 1);
     viewbuf_free(vb);
@@ -128,7 +150,7 @@ static void batches_are_sorted_and_bounded(void **state)
     struct viewbuf *vb = viewbuf_new(MAX_POSTS, 60000);
     for (int k = 333; k >= 0; k--) /* descending ids 1000, 997, ..., 1 */
         add_n(vb, 1 + 3 * (uint64_t)k, 2);
-    assert_int_equal(viewbuf_flush(vb, store_write, &s, 100), 2 * 334);
+    assert_int_equal(viewbuf_flush(vb, &s.w, 100), 2 * 334);
     assert_true(s.sorted);
     assert_int_equal(s.max_batch_seen, 100);
     assert_int_equal(s.batches, 4); /* 334 posts in batches of 100 */
@@ -143,14 +165,14 @@ static void a_failed_batch_is_kept_and_written_later(void **state)
     struct viewbuf *vb = viewbuf_new(MAX_POSTS, 60000);
     add_n(vb, 5, 3);
     s.fail_next = 1;
-    assert_int_equal(viewbuf_flush(vb, store_write, &s, 0), 0);
+    assert_int_equal(viewbuf_flush(vb, &s.w, 0), 0);
     struct viewbuf_snap sn;
     viewbuf_peek(vb, 5, &sn);
     assert_int_equal(sn.pending, 3); /* back to pending, nothing lost */
     assert_int_equal(sn.inflight, 0);
     assert_int_equal(s.views[5], 0);
     add_n(vb, 5, 1);
-    assert_int_equal(viewbuf_flush(vb, store_write, &s, 0), 4);
+    assert_int_equal(viewbuf_flush(vb, &s.w, 0), 4);
     assert_int_equal(s.views[5], 4);
     struct viewbuf_stats st;
     viewbuf_get_stats(vb, &st);
@@ -169,11 +191,38 @@ static void the_generation_is_odd_while_a_flush_writes(void **state)
     uint64_t g0 = viewbuf_gen(vb);
     assert_int_equal(g0 % 2, 0);
     add_n(vb, 1, 1);
-    viewbuf_flush(vb, store_write, &s, 0);
+    viewbuf_flush(vb, &s.w, 0);
     assert_int_equal(s.gen_during_write % 2, 1);
     uint64_t g1 = viewbuf_gen(vb);
     assert_int_equal(g1 % 2, 0);
     assert_true(g1 != g0); /* a reader that read before the flush can tell */
+    viewbuf_free(vb);
+}
+
+static void begin_runs_before_the_generation_turns_odd_and_can_skip(void **state)
+{
+    (void)state;
+    struct store s;
+    store_init(&s);
+    struct viewbuf *vb = viewbuf_new(MAX_POSTS, 60000);
+    s.vb = vb;
+    assert_int_equal(viewbuf_flush(vb, &s.w, 0), 0); /* nothing to write: no begin */
+    assert_int_equal(s.begins, 0);
+    add_n(vb, 8, 2);
+    s.refuse_begin = true; /* e.g. no database connection */
+    uint64_t g = viewbuf_gen(vb);
+    assert_int_equal(viewbuf_flush(vb, &s.w, 0), 0);
+    assert_int_equal(viewbuf_gen(vb), g); /* nothing taken, readers undisturbed */
+    assert_int_equal(s.ends, 0);
+    struct viewbuf_snap sn;
+    viewbuf_peek(vb, 8, &sn);
+    assert_int_equal(sn.pending, 2);
+    s.refuse_begin = false;
+    assert_int_equal(viewbuf_flush(vb, &s.w, 0), 2);
+    assert_int_equal(s.gen_at_begin % 2, 0);
+    assert_int_equal(s.gen_during_write % 2, 1);
+    assert_int_equal(s.begins, 2);
+    assert_int_equal(s.ends, 1);
     viewbuf_free(vb);
 }
 
@@ -195,7 +244,7 @@ static void a_cached_base_stays_exact_across_flushes(void **state)
     for (int round = 0; round < 5; round++) {
         add_n(vb, 7, (unsigned)round + 1);
         if (round % 2)
-            viewbuf_flush(vb, store_write, &s, 0);
+            viewbuf_flush(vb, &s.w, 0);
         viewbuf_peek(vb, 7, &sn);
         assert_int_equal(sn.incarnation, inc);
         uint64_t shown = base + (sn.flushed - flushed_base) + sn.inflight + sn.pending;
@@ -213,12 +262,12 @@ static void idle_counters_are_dropped_and_come_back_as_new(void **state)
     struct viewbuf *vb = viewbuf_new(MAX_POSTS, 20);
     struct viewbuf_snap a, b;
     assert_true(viewbuf_add(vb, 11, &a));
-    viewbuf_flush(vb, store_write, &s, 0); /* written; touched just now: kept */
+    viewbuf_flush(vb, &s.w, 0); /* written; touched just now: kept */
     struct viewbuf_stats st;
     viewbuf_get_stats(vb, &st);
     assert_int_equal(st.entries, 1);
     sleep_ms(60);
-    viewbuf_flush(vb, store_write, &s, 0); /* idle for longer than 20 ms: dropped */
+    viewbuf_flush(vb, &s.w, 0); /* idle for longer than 20 ms: dropped */
     viewbuf_get_stats(vb, &st);
     assert_int_equal(st.entries, 0);
     viewbuf_peek(vb, 11, &b);
@@ -256,7 +305,7 @@ static void the_thread_flushes_periodically_and_on_stop(void **state)
     struct store s;
     store_init(&s);
     struct viewbuf *vb = viewbuf_new(MAX_POSTS, 60000);
-    assert_int_equal(viewbuf_start(vb, 20, store_write, &s), 0);
+    assert_int_equal(viewbuf_start(vb, 20, &s.w), 0);
     add_n(vb, 2, 5);
     for (int i = 0; i < 200; i++) {
         pthread_mutex_lock(&s.lock);
@@ -286,7 +335,7 @@ static void stop_reports_what_could_not_be_written(void **state)
     store_init(&s);
     struct viewbuf *vb = viewbuf_new(MAX_POSTS, 60000);
     s.fail_next = 1000000; /* the database is gone for good */
-    assert_int_equal(viewbuf_start(vb, 1000, store_write, &s), 0);
+    assert_int_equal(viewbuf_start(vb, 1000, &s.w), 0);
     add_n(vb, 4, 3);
     assert_int_equal(viewbuf_stop(vb, 150), 3);
     viewbuf_free(vb);
@@ -312,7 +361,7 @@ static void concurrent_views_add_up_exactly(void **state)
     struct store s;
     store_init(&s);
     struct viewbuf *vb = viewbuf_new(MAX_POSTS, 60000);
-    assert_int_equal(viewbuf_start(vb, 1, store_write, &s), 0);
+    assert_int_equal(viewbuf_start(vb, 1, &s.w), 0);
     enum { N = 4 };
     pthread_t th[N];
     struct viewer v[N];
@@ -338,6 +387,7 @@ int main(void)
         cmocka_unit_test(batches_are_sorted_and_bounded),
         cmocka_unit_test(a_failed_batch_is_kept_and_written_later),
         cmocka_unit_test(the_generation_is_odd_while_a_flush_writes),
+        cmocka_unit_test(begin_runs_before_the_generation_turns_odd_and_can_skip),
         cmocka_unit_test(a_cached_base_stays_exact_across_flushes),
         cmocka_unit_test(idle_counters_are_dropped_and_come_back_as_new),
         cmocka_unit_test(a_full_buffer_refuses_new_posts_but_counts_known_ones),
