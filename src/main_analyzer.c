@@ -1,17 +1,44 @@
 /*
- * main_analyzer.c - eeum-analyzer: configuration entry points. The queue consumer and the
- * emotion classifier arrive with issue [5]; until then `run` refuses to start rather than
- * pretend to consume.
+ * main_analyzer.c - eeum-analyzer: `run` (the diary queue consumer, src/analyzer/), the
+ * classifier's `classify`/`eval` tools, and the configuration entry points.
  */
+#include "eeum/analyzer.h"
 #include "eeum/config.h"
+#include "eeum/db.h"
 #include "eeum/emotion_eval.h"
+#include "eeum/log.h"
+#include "eeum/random.h"
+#include "eeum/sqs.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #ifndef EEUM_VERSION
 #define EEUM_VERSION "0.0.0"
 #endif
+
+/* `run`: the queue consumer until SIGTERM/SIGINT (src/analyzer/daemon.c). */
+static int cmd_run(const struct config *cfg)
+{
+    /* Recommendation days are in APP_TZ: make it the process time zone before any thread
+     * exists, so localtime_r answers in it. */
+    setenv("TZ", cfg->app_tz, 1);
+    tzset();
+    enum log_level lvl = LOGL_INFO;
+    log_level_parse(cfg->log_level, &lvl);
+    log_init("eeum-analyzer", lvl, cfg->log_json);
+    if (random_init() != 0 || db_library_init() != 0 || sqs_library_init() != 0) {
+        log_error("app.start", "library initialisation failed");
+        return 1;
+    }
+    log_info("app.start", "eeum-analyzer %s starting (APP_ENV=%s)", EEUM_VERSION, cfg->app_env);
+    int rc = analyzer_run(cfg);
+    sqs_library_end();
+    db_library_end();
+    return rc;
+}
 
 static void usage(FILE *out)
 {
@@ -51,8 +78,7 @@ int main(int argc, char **argv)
         config_print(&cfg, stdout);
         printf("configuration OK\n");
     } else if (strcmp(argv[1], "run") == 0) {
-        fprintf(stderr, "eeum-analyzer: the queue consumer is not built yet (issue [5])\n");
-        rc = 64;
+        rc = cmd_run(&cfg);
     } else {
         fprintf(stderr, "eeum-analyzer: unknown argument '%s'\n", argv[1]);
         rc = 2;

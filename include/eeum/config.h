@@ -62,6 +62,13 @@ struct config {
     unsigned board_cache_ttl_ms; /* BOARD_CACHE_TTL_MS, default 1000; 0 = off */
     unsigned board_count_ttl_ms; /* BOARD_COUNT_TTL_MS, default 2000; 0 = off */
     unsigned views_flush_ms;     /* VIEWS_FLUSH_MS, default 250 */
+    /* eeum-analyzer */
+    char *emotion_model;            /* EMOTION_MODEL: path of the classifier's model file */
+    unsigned analyzer_workers;      /* ANALYZER_WORKERS, default 4: long-polling worker threads */
+    unsigned analyzer_health_port;  /* ANALYZER_HEALTH_PORT, default 8090; 0 = no health server */
+    unsigned analyzer_wait_s;       /* ANALYZER_WAIT_SECONDS, default 20: long-poll wait */
+    unsigned analyzer_visibility_s; /* ANALYZER_VISIBILITY_TIMEOUT, default 30 (> the wait) */
+    char *sqs_dlq_url;              /* SQS_DLQ_URL: dead-letter queue; "" = from RedrivePolicy */
 };
 
 /* A source of values: returns the value of `key` or NULL. */

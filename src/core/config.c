@@ -18,6 +18,10 @@
 #define EEUM_DEFAULT_DOCS_ASSETS_DIR "tools/node_modules/swagger-ui-dist"
 #endif
 
+#ifndef EEUM_DEFAULT_EMOTION_MODEL
+#define EEUM_DEFAULT_EMOTION_MODEL "models/emotion.model"
+#endif
+
 #ifndef EEUM_DEFAULT_SQL_DIR
 #define EEUM_DEFAULT_SQL_DIR "sql"
 #endif
@@ -117,6 +121,18 @@ static const struct var VARS[] = {
      "how long the post totals of GET /api/boards stay cached, ms (0 = count every time)"},
     {"VIEWS_FLUSH_MS", VAR_UINT, VF_API, S(views_flush_ms), "250", 10, 10000,
      "interval at which buffered post views are written to the database, ms"},
+    {"EMOTION_MODEL", VAR_STR, VF_ANALYZER, S(emotion_model), EEUM_DEFAULT_EMOTION_MODEL, 0, 0,
+     "eeum-analyzer: the emotion classifier's model file"},
+    {"ANALYZER_WORKERS", VAR_UINT, VF_ANALYZER, S(analyzer_workers), "4", 1, 64,
+     "eeum-analyzer: worker threads, each long-polling the queue and analysing its batch"},
+    {"ANALYZER_HEALTH_PORT", VAR_UINT, VF_ANALYZER, S(analyzer_health_port), "8090", 0, 65535,
+     "eeum-analyzer: port of /healthz and /metrics on BIND_ADDRESS (0 = none)"},
+    {"ANALYZER_WAIT_SECONDS", VAR_UINT, VF_ANALYZER, S(analyzer_wait_s), "20", 1, 20,
+     "eeum-analyzer: ReceiveMessage long-poll wait, seconds"},
+    {"ANALYZER_VISIBILITY_TIMEOUT", VAR_UINT, VF_ANALYZER, S(analyzer_visibility_s), "30", 2, 43200,
+     "eeum-analyzer: seconds a received message stays hidden (more than the wait)"},
+    {"SQS_DLQ_URL", VAR_STR, VF_ANALYZER, S(sqs_dlq_url), "", 0, 0,
+     "eeum-analyzer: dead-letter queue URL (default: from the queue's RedrivePolicy)"},
     {"LOG_FORMAT", VAR_STR, VF_ALL, 0, "text", 0, 0, "text | json"},
 };
 
@@ -286,6 +302,11 @@ int config_load_from(struct config *cfg, enum config_role role, config_getter ge
             return config_free(cfg),
                    fail(err, "JWT_SECRET must be at least 32 characters when APP_ENV=production");
     }
+    if (role == CONFIG_ROLE_ANALYZER && cfg->analyzer_visibility_s <= cfg->analyzer_wait_s)
+        return config_free(cfg), fail(err,
+                                      "ANALYZER_VISIBILITY_TIMEOUT must be more than "
+                                      "ANALYZER_WAIT_SECONDS (%u)",
+                                      cfg->analyzer_wait_s);
     if (!pool_given)
         cfg->db_pool_size = (cfg->http_threads ? cfg->http_threads : 2) + 2;
     if (role == CONFIG_ROLE_API && cfg->db_pool_size < cfg->http_threads)
