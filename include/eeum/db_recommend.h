@@ -28,6 +28,10 @@ enum status db_recommend_catalogue(struct db_conn *c, struct reco_catalogue **ou
 /* The user's preferences, or the defaults when the user never saved any. */
 enum status db_recommend_prefs_get(struct db_conn *c, uint64_t user_id, struct reco_prefs *out);
 
+/* Inside the caller's transaction: the user's preferences with their row locked (created with
+ * the defaults first when missing, so two first saves do not race on a gap lock). */
+enum status db_recommend_prefs_lock(struct db_conn *c, uint64_t user_id, struct reco_prefs *out);
+
 /* Insert or replace the user's preferences with `p` (one statement). */
 enum status db_recommend_prefs_put(struct db_conn *c, uint64_t user_id, const struct reco_prefs *p);
 

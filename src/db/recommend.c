@@ -29,6 +29,12 @@ static const char SQL_PREFS[] =
     "SELECT allergies, disliked_food_ids, disliked_tags, spice_tolerance, vegetarian"
     " FROM user_food_preferences WHERE user_id = ?";
 
+static const char SQL_PREFS_ENSURE[] = "INSERT INTO user_food_preferences (user_id) VALUES (?) ON "
+                                       "DUPLICATE KEY UPDATE user_id = user_id";
+static const char SQL_PREFS_LOCK[] =
+    "SELECT allergies, disliked_food_ids, disliked_tags, spice_tolerance, vegetarian"
+    " FROM user_food_preferences WHERE user_id = ? FOR UPDATE";
+
 static const char SQL_PREFS_PUT[] =
     "INSERT INTO user_food_preferences (user_id, allergies, disliked_food_ids, disliked_tags,"
     " spice_tolerance, vegetarian) VALUES (?, ?, ?, ?, ?, ?)"
@@ -180,6 +186,22 @@ enum status db_recommend_prefs_get(struct db_conn *c, uint64_t user_id, struct r
     struct db_rows *r = NULL;
     struct db_param p[] = {db_p_u64(user_id)};
     enum status st = db_query(c, SQL_PREFS, p, 1, &r);
+    if (st == STATUS_OK && db_rows_count(r) == 1) {
+        out->spice_tolerance = 0;
+        parse_prefs_row(r, out);
+    }
+    db_rows_free(r);
+    return st;
+}
+
+enum status db_recommend_prefs_lock(struct db_conn *c, uint64_t user_id, struct reco_prefs *out)
+{
+    reco_prefs_default(out);
+    struct db_param p[] = {db_p_u64(user_id)};
+    enum status st = db_exec(c, SQL_PREFS_ENSURE, p, 1, NULL, NULL);
+    struct db_rows *r = NULL;
+    if (st == STATUS_OK)
+        st = db_query(c, SQL_PREFS_LOCK, p, 1, &r);
     if (st == STATUS_OK && db_rows_count(r) == 1) {
         out->spice_tolerance = 0;
         parse_prefs_row(r, out);

@@ -87,7 +87,8 @@ enum status h_food_prefs_get(struct http_req *req, struct http_resp *resp)
     return respond_prefs(db, req->user_id, resp);
 }
 
-/* PUT /api/users/me/food-preferences: the fields present replace the stored ones. */
+/* PUT /api/users/me/food-preferences: the fields present replace the stored ones (read, merge
+ * and write under the row's lock, so concurrent partial saves do not lose each other). */
 enum status h_food_prefs_put(struct http_req *req, struct http_resp *resp)
 {
     struct db_conn *db = http_req_db(req);
@@ -98,20 +99,27 @@ enum status h_food_prefs_put(struct http_req *req, struct http_resp *resp)
     if (st != STATUS_OK)
         return st;
     struct reco_prefs prefs;
-    st = db_recommend_prefs_get(db, req->user_id, &prefs);
+    struct val_result v;
+    val_result_init(&v);
+    st = db_tx_begin(db);
+    if (st == STATUS_OK)
+        st = db_recommend_prefs_lock(db, req->user_id, &prefs);
     if (st == STATUS_OK) {
-        struct val_result v;
         reco_prefs_parse(req->body, cat, &prefs, &v);
-        if (v.status != STATUS_OK)
-            st = validation_error(resp, &v);
+        if (v.status == STATUS_OK)
+            st = db_recommend_prefs_put(db, req->user_id, &prefs);
     }
+    if (st == STATUS_OK && v.status == STATUS_OK)
+        st = db_tx_commit(db);
+    else
+        db_tx_rollback(db);
     reco_cache_put(cat);
     if (st != STATUS_OK)
         return st;
-    st = db_recommend_prefs_put(db, req->user_id, &prefs);
-    if (st != STATUS_OK)
-        return st;
-    return respond_prefs(db, req->user_id, resp);
+    if (v.status != STATUS_OK)
+        return validation_error(resp, &v);
+    json_t *item = reco_prefs_json(&prefs);
+    return item ? http_resp_item(resp, item) : STATUS_INTERNAL;
 }
 
 /*

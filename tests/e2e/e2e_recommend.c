@@ -418,6 +418,36 @@ static void preferences_reject_bad_input_with_korean_field_errors(void **state)
     e2e_user_free(&u);
 }
 
+/* Partial saves sent at the same moment, including the very first one, all land. */
+static void concurrent_partial_preference_saves_do_not_lose_each_other(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 3; round++) {
+        struct e2e_user u;
+        e2e_new_user("recrace", &u);
+        const char *P = "/api/users/me/food-preferences";
+        struct e2e_racer rs[4] = {
+            {.method = "PUT", .path = P, .token = u.token, .body = "{\"spiceTolerance\":0}"},
+            {.method = "PUT", .path = P, .token = u.token, .body = "{\"vegetarian\":true}"},
+            {.method = "PUT", .path = P, .token = u.token, .body = "{\"allergies\":[\"walnut\"]}"},
+            {.method = "PUT", .path = P, .token = u.token, .body = "{\"dislikedTags\":[\"국물\"]}"},
+        };
+        e2e_race(rs, 4);
+        assert_int_equal(e2e_count_status(rs, 4, 200), 4);
+        json_t *p = get_prefs(u.token);
+        assert_int_equal(e2e_int_at(p, "spiceTolerance"), 0);
+        assert_true(json_is_true(json_object_get(p, "vegetarian")));
+        assert_int_equal(json_array_size(json_object_get(p, "allergies")), 1);
+        assert_int_equal(json_array_size(json_object_get(p, "dislikedTags")), 1);
+        assert_string_equal(json_string_value(json_array_get(json_object_get(p, "allergies"), 0)),
+                            "walnut");
+        assert_string_equal(
+            json_string_value(json_array_get(json_object_get(p, "dislikedTags"), 0)), "국물");
+        json_decref(p);
+        e2e_user_free(&u);
+    }
+}
+
 static void analysed_diary_shows_three_reasoned_foods_to_its_author_only(void **state)
 {
     (void)state;
@@ -903,6 +933,7 @@ int main(void)
         cmocka_unit_test(foods_lists_the_whole_catalogue_with_valid_fields),
         cmocka_unit_test(preferences_default_then_put_and_get_round_trip),
         cmocka_unit_test(preferences_reject_bad_input_with_korean_field_errors),
+        cmocka_unit_test(concurrent_partial_preference_saves_do_not_lose_each_other),
         cmocka_unit_test(analysed_diary_shows_three_reasoned_foods_to_its_author_only),
         cmocka_unit_test(an_allergy_is_never_violated),
         cmocka_unit_test(a_new_allergy_hides_earlier_picks_that_contain_it),
