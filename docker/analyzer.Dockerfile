@@ -23,23 +23,27 @@ RUN rm -rf build \
 FROM debian:12-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libmicrohttpd12 libjansson4 libmariadb3 libcurl4 libsodium23 libunistring2 ca-certificates \
+      libmicrohttpd12 libjansson4 libmariadb3 libcurl4 libsodium23 libunistring2 ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 eeum \
  && useradd --system --uid 10001 --gid eeum --home-dir /nonexistent --no-create-home \
       --shell /usr/sbin/nologin eeum
 
 COPY --from=build /src/build/release/eeum-analyzer /usr/local/bin/eeum-analyzer
-# TODO(analyzer): copy the emotion-classifier model / lexicon files here once they exist.
+# The trained emotion model (see NOTICE for the data it was trained on); loaded at start-up, a
+# missing or corrupt file stops the analyzer with a message naming it.
+COPY --from=build /src/models/emotion.model /usr/share/eeum/models/emotion.model
+COPY --from=build /src/NOTICE /usr/share/eeum/NOTICE
 
 ENV APP_ENV=production \
-    LOG_FORMAT=json
+    LOG_FORMAT=json \
+    EMOTION_MODEL=/usr/share/eeum/models/emotion.model \
+    ANALYZER_HEALTH_PORT=8090
 WORKDIR /usr/share/eeum
 USER eeum:eeum
-# Placeholder health check: validates the configuration only. Replace with a liveness probe
-# (e.g. a heartbeat file or a small status port) when the analyzer grows one.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
-  CMD ["/usr/local/bin/eeum-analyzer", "--check-config"]
+# Liveness from the analyzer's small health port (/healthz; /metrics has processed/failed/latency).
+HEALTHCHECK --interval=15s --timeout=3s --start-period=15s --retries=3 \
+  CMD curl -fsS -o /dev/null "http://127.0.0.1:${ANALYZER_HEALTH_PORT:-8090}/healthz" || exit 1
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/local/bin/eeum-analyzer"]
 CMD ["run"]
