@@ -140,15 +140,16 @@ bool search_highlight(const struct search_query *q, const char *text, size_t n, 
  *    intersection is expected at half that threshold or less;
  *  - otherwise SEARCH_PLAN_SCAN over the newest `window` posts: SEARCH_SCAN_SLACK times the
  *    rows expected to hold `need` matches (all words, assumed independent), clamped to
- *    [SEARCH_SCAN_MIN_ROWS, SEARCH_SCAN_MAX_ROWS] (a row budget: words that rarely meet
- *    cannot make it read every post).
+ *    [SEARCH_SCAN_MIN_ROWS, SEARCH_SCAN_MAX_ROWS] and rounded up to a multiple of
+ *    SEARCH_SCAN_STEP (a row budget: words that rarely meet cannot make it read every post).
  */
 #define SEARCH_FT_MIN_HITS   500
 #define SEARCH_FT_FACTOR     0.5
 #define SEARCH_FT_LIST_MAX   50000
 #define SEARCH_SCAN_SLACK    4
-#define SEARCH_SCAN_MIN_ROWS 20000
-#define SEARCH_SCAN_MAX_ROWS 50000
+#define SEARCH_SCAN_MIN_ROWS 10000
+#define SEARCH_SCAN_MAX_ROWS 30000
+#define SEARCH_SCAN_STEP     10000 /* windows are multiples of it (few distinct bounds to cache) */
 
 enum search_plan_kind { SEARCH_PLAN_NONE, SEARCH_PLAN_FULLTEXT, SEARCH_PLAN_SCAN };
 

@@ -921,7 +921,8 @@ void search_plan_choose(const uint64_t *df, size_t nwords, uint64_t nposts, uint
         rows = SEARCH_SCAN_MIN_ROWS;
     if (rows > SEARCH_SCAN_MAX_ROWS)
         rows = SEARCH_SCAN_MAX_ROWS;
-    out->window = (uint64_t)rows;
+    uint64_t steps = ((uint64_t)rows + SEARCH_SCAN_STEP - 1) / SEARCH_SCAN_STEP;
+    out->window = steps * SEARCH_SCAN_STEP;
 }
 
 void search_plan_anchor(const bool *anchored, size_t nwords, struct search_plan_choice *ch)
