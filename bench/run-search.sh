@@ -615,7 +615,7 @@ if [[ "${SKIP_DIAG:-0}" != 1 ]]; then
     [[ -z "$OVER_I" && "${P_PLAN[i]}" == scan* && "${P_QUERY[i]}" != *" "* && "${P_POSTS[i]}" -lt $((N / 10)) ]] && OVER_I=$i
   done
   # the scan plan's row budget for a first page: the newest SEARCH_SCAN_MIN_ROWS posts
-  SINCE_SETUP="SELECT created_at INTO @since FROM boards WHERE is_deleted = 0 ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET 19999"
+  SINCE_SETUP="SELECT created_at INTO @since FROM boards WHERE is_deleted = 0 ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET 9999"
   BOARD_COLS="b.id, b.user_id, u.nickname, u.is_deleted, b.category, b.title, b.content, b.views, b.comment_count, DATE_FORMAT(b.created_at, '%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(b.updated_at, '%Y-%m-%dT%H:%i:%sZ'), DATE_FORMAT(b.created_at, '%Y-%m-%d %H:%i:%s.%f')"
   if [[ -n "$MED_I" ]]; then
     w=${P_QUERY[MED_I]} tok=${P_TOKENS[MED_I]%%=*}
@@ -632,15 +632,15 @@ if [[ "${SKIP_DIAG:-0}" != 1 ]]; then
     diag "page by the newest-first LIKE scan instead ($w)" \
       "SELECT $BOARD_COLS FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE b.is_deleted = 0 AND $likes ORDER BY b.created_at DESC, b.id DESC LIMIT 11"
     blikes="(CAST(b.title AS BINARY) LIKE '%$w%' OR CAST(b.content AS BINARY) LIKE '%$w%')"
-    diag "API page, scan plan: binary LIKE, newest 20,000 posts at most ($w)" \
+    diag "API page, scan plan: binary LIKE, newest 10,000 posts at most ($w)" \
       "SELECT $BOARD_COLS FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE b.is_deleted = 0 AND b.created_at >= @since AND $blikes ORDER BY b.created_at DESC, b.id DESC LIMIT 11" \
       "$SINCE_SETUP"
-    diag "the scan's whole budget: 20,000 newest posts, collation LIKE on the word (no match stops it early)" \
+    diag "the scan's whole budget: 10,000 newest posts, collation LIKE on the word (no match stops it early)" \
       "SELECT COUNT(*) FROM boards b WHERE b.is_deleted = 0 AND b.created_at >= @since AND $likes" "$SINCE_SETUP"
-    diag "the scan's whole budget: 20,000 newest posts, binary LIKE (what the API runs for Hangul words)" \
+    diag "the scan's whole budget: 10,000 newest posts, binary LIKE (what the API runs for Hangul words)" \
       "SELECT COUNT(*) FROM boards b WHERE b.is_deleted = 0 AND b.created_at >= @since AND $blikes" "$SINCE_SETUP"
-    diag "the scan's bound: created_at of the 20,000th newest post (ix_boards_latest only)" \
-      "SELECT created_at FROM boards WHERE is_deleted = 0 ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET 19999"
+    diag "the scan's bound: created_at of the 10,000th newest post (ix_boards_latest only)" \
+      "SELECT created_at FROM boards WHERE is_deleted = 0 ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET 9999"
     diag "old scan plan's count, capped at 1000, for comparison ($w)" \
       "SELECT COUNT(*) FROM (SELECT b.id FROM boards b WHERE b.is_deleted = 0 AND $likes ORDER BY b.created_at DESC, b.id DESC LIMIT 1000) t"
   fi
@@ -650,7 +650,7 @@ if [[ "${SKIP_DIAG:-0}" != 1 ]]; then
     diag "scan page, newest first (${w}, ${P_POSTS[OVER_I]} posts)" \
       "SELECT $BOARD_COLS FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE b.is_deleted = 0 AND $likes ORDER BY b.created_at DESC, b.id DESC LIMIT 11"
     blikes="(CAST(b.title AS BINARY) LIKE '%$w%' OR CAST(b.content AS BINARY) LIKE '%$w%')"
-    diag "API page, scan plan: binary LIKE, newest 20,000 posts at most (${w})" \
+    diag "API page, scan plan: binary LIKE, newest 10,000 posts at most (${w})" \
       "SELECT $BOARD_COLS FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE b.is_deleted = 0 AND b.created_at >= @since AND $blikes ORDER BY b.created_at DESC, b.id DESC LIMIT 11" \
       "$SINCE_SETUP"
   fi
