@@ -34,9 +34,10 @@ enum status db_outbox_enqueue(struct db_conn *c, uint64_t diary_id, uint64_t use
 
 /*
  * Lock up to `limit` (1..DB_OUTBOX_CLAIM_MAX) pending rows that are due, oldest id first,
- * skipping rows another transaction holds (SKIP LOCKED). Must run inside a transaction the
- * caller opened with db_tx_begin; the locks last until its commit or rollback. Fills
- * out_rows[0..*out_n). Returns STATUS_OK (possibly with *out_n == 0) or the mapped error.
+ * skipping rows another transaction holds (SKIP LOCKED) and rows of a user whose older row is
+ * backing off after a failure (so each user's messages keep their order). Must run inside a
+ * transaction the caller opened with db_tx_begin; the locks last until its commit or rollback.
+ * Fills out_rows[0..*out_n). Returns STATUS_OK (possibly with *out_n == 0) or the mapped error.
  */
 enum status db_outbox_claim(struct db_conn *c, size_t limit, struct db_outbox_row *out_rows,
                             size_t *out_n);

@@ -10,10 +10,17 @@
 static const char SQL_ENQUEUE[] =
     "INSERT INTO outbox (diary_id, user_id, diary_version) VALUES (?, ?, ?)"
     " ON DUPLICATE KEY UPDATE id = id";
+/* A row waits while an older row of the same user backs off after a failure: the FIFO group
+ * of a user (user-<id>) then still receives that user's messages in the order they were
+ * written (e.g. a batch refused while the emulator re-creates its queue does not fall behind
+ * the batches after it). The subquery reads only backed-off rows (ix_outbox_due) and locks
+ * nothing. */
 static const char SQL_CLAIM[] =
-    "SELECT id, diary_id, user_id, diary_version, attempts FROM outbox"
-    " WHERE status = 'pending' AND next_attempt_at <= NOW(3) ORDER BY id LIMIT ?"
-    " FOR UPDATE SKIP LOCKED";
+    "SELECT o.id, o.diary_id, o.user_id, o.diary_version, o.attempts FROM outbox o"
+    " WHERE o.status = 'pending' AND o.next_attempt_at <= NOW(3) AND NOT EXISTS"
+    " (SELECT 1 FROM outbox w WHERE w.status = 'pending' AND w.next_attempt_at > NOW(3)"
+    " AND w.user_id = o.user_id AND w.id < o.id)"
+    " ORDER BY o.id LIMIT ? FOR UPDATE SKIP LOCKED";
 static const char SQL_MARK_SENT[] =
     "UPDATE outbox SET status = 'sent', sent_at = NOW(3), last_error = NULL"
     " WHERE status = 'pending' AND id IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
