@@ -4,6 +4,7 @@
  */
 #include "eeum/analyzer.h"
 #include "eeum/config.h"
+#include "eeum/emotion_eval.h"
 #include "eeum/db.h"
 #include "eeum/emotion_eval.h"
 #include "eeum/log.h"

@@ -14,7 +14,7 @@
 
 /* Version of the feature extractor in text.c. A model records the version it was trained with
  * and refuses to load under a different one: bump it whenever the features change. */
-#define EMO_FEATURE_VERSION 2u
+#define EMO_FEATURE_VERSION 3u
 #define EMO_FORMAT_VERSION  1u
 #define EMO_MAGIC           "EEUMEMO\0"
 #define EMO_VERSION_LEN     32 /* bytes of the version field, NUL padded, at most 31 chars */

@@ -27,7 +27,7 @@ struct tok {
 #define STACK_CPS 1024
 
 #define INTENS_FACTOR 1.6f
-#define NEG_CANCEL    1.0f /* how much a negated stem counts against its own label */
+#define NEG_CANCEL    1.5f /* how much a negated stem counts against its own label */
 #define INTENS_TOKENS 2    /* an intensifier reaches this many following tokens */
 
 /* Negation: where the evidence of a negated hit goes. ROW = the hit's label. */

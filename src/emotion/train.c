@@ -449,7 +449,7 @@ int main(int argc, char **argv)
     memset(&t, 0, sizeof t);
     const char *out = NULL, *version = "eeum-emo-1";
     double bits = 18, epochs = 8, lr = 0.3, l2 = 1e-6, balance = 0.5, beta = 1.0, hold = 0,
-           seed = 42, fold = 0, cv_bias = 0, average = 1, anchor = 1e-4;
+           seed = 42, fold = 0, cv_bias = 0, average = 1, anchor = 1e-4, nb = 0, nb_alpha = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         double w;
@@ -489,6 +489,10 @@ int main(int argc, char **argv)
             bad = parse_double(argv[++i], 0, 20, &beta);
         } else if (i + 1 < argc && strcmp(a, "--holdout") == 0) {
             bad = parse_double(argv[++i], 0, 90, &hold);
+        } else if (i + 1 < argc && strcmp(a, "--nb-alpha") == 0) {
+            bad = parse_double(argv[++i], 1e-4, 100, &nb_alpha);
+        } else if (i + 1 < argc && strcmp(a, "--nb") == 0) {
+            bad = parse_double(argv[++i], 0, 10, &nb);
         } else if (i + 1 < argc && strcmp(a, "--anchor") == 0) {
             bad = parse_double(argv[++i], 0, 10, &anchor);
         } else if (i + 1 < argc && strcmp(a, "--average") == 0) {
@@ -626,6 +630,46 @@ int main(int argc, char **argv)
         free(wsum);
         if (t.holdout_pct) {
             fprintf(stderr, "averaged over %d runs:\n", (int)average);
+            report(&t, &m, (int)epochs);
+        }
+    }
+    if (nb > 0.0) {
+        /* --nb L: add L times the centred log-likelihoods of a multinomial naive Bayes over
+         * the same hashed features (weighted like the LR's examples, add-alpha smoothing); the
+         * result is still one linear table, an ensemble of the two models */
+        float *cnt = calloc(nw, sizeof *cnt);
+        if (!cnt) {
+            fprintf(stderr, "eeum-emotion-train: out of memory\n");
+            return 1;
+        }
+        double tot[EMOTION_LABELS] = {0};
+        for (size_t i = 0; i < t.nex; i++) {
+            const struct example *e = &t.ex[i];
+            if (e->holdout)
+                continue;
+            for (int k = 0; k < EMOTION_LABELS; k++) {
+                float wk = e->weight * e->y[k] * cw[k];
+                if (wk == 0.0f)
+                    continue;
+                for (uint32_t f = 0; f < e->nfeat; f++)
+                    cnt[(size_t)e->feat[f] * EMOTION_LABELS + (size_t)k] += wk;
+                tot[k] += wk * e->nfeat;
+            }
+        }
+        size_t nb_buckets = (size_t)1 << t.bits;
+        for (size_t b = 0; b < nb_buckets; b++) {
+            float lg[EMOTION_LABELS], mean = 0.0f;
+            for (int k = 0; k < EMOTION_LABELS; k++) {
+                lg[k] = logf((cnt[b * EMOTION_LABELS + (size_t)k] + (float)nb_alpha) /
+                             (float)(tot[k] + nb_alpha * (double)nb_buckets));
+                mean += lg[k] / EMOTION_LABELS;
+            }
+            for (int k = 0; k < EMOTION_LABELS; k++)
+                m.p.w[b * EMOTION_LABELS + (size_t)k] += (float)nb * (lg[k] - mean);
+        }
+        free(cnt);
+        if (t.holdout_pct) {
+            fprintf(stderr, "with naive Bayes x %.3f:\n", nb);
             report(&t, &m, (int)epochs);
         }
     }
