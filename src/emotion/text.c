@@ -450,7 +450,6 @@ static void lexicon_pass(struct an *a, size_t b, size_t e)
                     }
                 }
             }
-            bool any = false;
             while (pos < tl) {
                 if (!m)
                     m = lex_match(a->lx, t, tl, pos, false, false);
@@ -470,12 +469,10 @@ static void lexicon_pass(struct an *a, size_t b, size_t e)
                     emit_negated(a, m);
                     a->tok[i].negated = 1;
                 }
-                any = true;
                 pos = end;
                 pre_neg = pre_int = false;
                 m = NULL;
             }
-            (void)any;
             if (pend_neg > 0)
                 pend_neg--;
             if (pend_int > 0)
