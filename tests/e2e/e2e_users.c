@@ -1349,6 +1349,57 @@ static void delete_of_another_user_is_403_and_changes_nothing(void **state)
     e2e_user_free(&b);
 }
 
+/* GET /api/users/me on another instance with `token`: the status (-1 when no answer). */
+static long me_status_at(const char *base, const char *token)
+{
+    char auth[E2E_TOKEN_MAX + 32];
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+    const char *hdrs[] = {auth, NULL};
+    struct e2e_resp r;
+    long st = -1;
+    if (e2e_request(base, "GET", "/api/users/me", hdrs, NULL, NULL, 0, &r) == 0)
+        st = r.status;
+    e2e_resp_free(&r);
+    return st;
+}
+
+/* Each instance caches users for USER_CACHE_TTL_MS and only forgets the ones it changes itself:
+ * another instance lets a deleted user's token through for at most that long (README). */
+static void another_instance_refuses_a_deleted_user_once_its_cache_ttl_passed(void **state)
+{
+    (void)state;
+    struct e2e_user u;
+    e2e_new_user("c", &u);
+    char base[64];
+    pid_t pid = e2e_start_private_api(base, sizeof base, "e2e-users-cache-api.log",
+                                      "USER_CACHE_TTL_MS=500");
+    assert_int_equal(me_status_at(base, u.token), 200); /* cached there now */
+    struct e2e_resp r;
+    delete_user(u.token, u.id, &r);
+    e2e_expect_status(&r, 200, "DELETE self");
+    e2e_resp_free(&r);
+    expect_rejected_token(u.token, "token of a user deleted here"); /* this instance: at once */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    long st = 200;
+    long waited_ms = 0;
+    while (st == 200 && waited_ms < 5000) {
+        st = me_status_at(base, u.token);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        waited_ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+        if (st == 200)
+            e2e_sleep_ms(25);
+    }
+    assert_int_equal(st, 401);
+    /* The entry was filled before the delete, so it expires within the TTL of it (plus the
+     * time one request takes on a loaded machine). */
+    assert_true(waited_ms <= 500 + 1000);
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    int ws = e2e_wait_exit(pid, 15000);
+    assert_true(ws >= 0 && WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+    e2e_user_free(&u);
+}
+
 static void deleted_user_loses_tokens_and_login_and_frees_email_and_nickname(void **state)
 {
     (void)state;
@@ -1457,6 +1508,7 @@ int main(void)
         cmocka_unit_test(nicknames_differing_only_in_emoji_are_distinct),
         cmocka_unit_test(delete_of_another_user_is_403_and_changes_nothing),
         cmocka_unit_test(deleted_user_loses_tokens_and_login_and_frees_email_and_nickname),
+        cmocka_unit_test(another_instance_refuses_a_deleted_user_once_its_cache_ttl_passed),
         cmocka_unit_test(deleted_users_nickname_can_be_taken_by_an_update),
     };
     int failed = cmocka_run_group_tests_name("e2e_users", tests, NULL, NULL);
