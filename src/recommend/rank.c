@@ -5,7 +5,8 @@
  * score = affinity x spice fit x food feedback weight x tag feedback weight x yesterday
  *         penalty x per-day jitter
  *   affinity   = sum over emotions of the diary's score (centi) x the food's affinity (milli)
- *   spice fit  = +10 % for a food exactly as hot as a user who likes it hot (tolerance >= 2)
+ *   spice fit  = +10 % for a hot food (spice >= 2) when the user asked for the most heat (3);
+ *                the default tolerance (2) only filters
  *   food fb    = 1 + 0.15 x (the user's summed feedback on this food), clamped to 0.3 .. 1.9
  *   tag fb     = 1 + 0.03 x (feedback on other foods, counted once per shared tag), 0.7 .. 1.4
  *   yesterday  = 0.8 when the food was recommended the day before (variety)
@@ -202,7 +203,7 @@ static int64_t score_with(const struct reco_food *f, const struct tag_table *tt,
 {
     int64_t s = affinity(f, in->centi); /* <= 10000 x 1000 */
     const struct reco_prefs *p = in->prefs;
-    if (p && p->spice_tolerance >= 2 && f->spice == p->spice_tolerance)
+    if (p && p->spice_tolerance == RECO_SPICE_MAX && f->spice >= 2)
         s = s * 1100 / 1000;
     s = s * food_feedback_permille(f, in) / 1000;
     s = s * tag_feedback_permille(f, tt, in) / 1000;

@@ -244,6 +244,9 @@ static void foods_lists_the_whole_catalogue_with_valid_fields(void **state)
                                        "chicken",  "beef", "squid",  "shellfish"};
     for (size_t i = 0; i < T.nfoods; i++) {
         assert_true(T.foods[i].spice >= 0 && T.foods[i].spice <= 3);
+        if (T.foods[i].ntags == 0)
+            fprintf(stderr, "food %llu (%s) has no tags\n", (unsigned long long)T.foods[i].id,
+                    T.foods[i].name);
         assert_true(T.foods[i].ntags >= 1);
         assert_true(strlen(T.foods[i].name) > 0);
         if (T.foods[i].vegetarian)

@@ -302,6 +302,21 @@ static void liked_food_rises_and_disliked_food_falls(void **state)
         assert_true(soup_with > soup_without);
 }
 
+static void spice_lovers_get_a_bonus_on_hot_food_and_others_do_not(void **state)
+{
+    (void)state;
+    struct reco_prefs p;
+    reco_prefs_default(&p);
+    struct reco_input in = input(ANGRY, &p, 77, "2026-06-06");
+    int64_t base = reco_score(&FOODS[2], &in); /* 떡볶이, spice 2 */
+    int64_t mild = reco_score(&FOODS[4], &in); /* 후라이드치킨, spice 0 */
+    p.spice_tolerance = 3;
+    assert_int_equal(reco_score(&FOODS[2], &in), base * 1100 / 1000);
+    assert_int_equal(reco_score(&FOODS[4], &in), mild);
+    p.spice_tolerance = 1;
+    assert_int_equal(reco_score(&FOODS[4], &in), mild);
+}
+
 static void reasons_name_the_emotion_the_food_and_a_property(void **state)
 {
     (void)state;
@@ -607,6 +622,7 @@ int main(void)
         cmocka_unit_test(picks_vary_across_days_and_diaries),
         cmocka_unit_test(no_food_three_nights_running),
         cmocka_unit_test(liked_food_rises_and_disliked_food_falls),
+        cmocka_unit_test(spice_lovers_get_a_bonus_on_hot_food_and_others_do_not),
         cmocka_unit_test(reasons_name_the_emotion_the_food_and_a_property),
         cmocka_unit_test(previous_days_cross_months_years_and_leap_days),
         cmocka_unit_test(property_picks_never_violate_hard_filters),
