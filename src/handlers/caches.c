@@ -42,13 +42,13 @@ static atomic_bool g_flush_failing;
  * final flush after it stopped: never both). */
 static struct db_conn *g_flush_conn;
 
-static void flush_state(bool failing, size_t n, enum status st)
+static void flush_state(bool failing, enum status st)
 {
     if (atomic_exchange(&g_flush_failing, failing) == failing)
         return;
     if (failing)
-        log_warn("views.flush", "could not write %zu posts' views (%s); kept in memory, retrying",
-                 n, status_message(st));
+        log_warn("views.flush", "could not write buffered views (%s); kept in memory, retrying",
+                 status_message(st));
     else
         log_info("views.flush", "buffered views are written again");
 }
@@ -59,7 +59,7 @@ static bool flush_begin(void *ctx)
     enum status st = db_pool_acquire(app->pool, FLUSH_ACQUIRE_MS, &g_flush_conn);
     if (st != STATUS_OK) {
         g_flush_conn = NULL;
-        flush_state(true, 0, st);
+        flush_state(true, st);
         return false;
     }
     return true;
@@ -84,7 +84,7 @@ static bool flush_write(void *ctx, const struct viewbuf_item *items, size_t n)
     ok = ok && strbuf_puts(&sb, "]");
     enum status st = ok ? db_boards_add_views(g_flush_conn, sb.data) : STATUS_INTERNAL;
     strbuf_free(&sb);
-    flush_state(st != STATUS_OK, n, st);
+    flush_state(st != STATUS_OK, st);
     return st == STATUS_OK;
 }
 
