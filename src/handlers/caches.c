@@ -48,7 +48,7 @@ static void flush_state(bool failing, enum status st)
         return;
     if (failing)
         log_warn("views.flush", "could not write buffered views (%s); kept in memory, retrying",
-                 status_message(st));
+                 status_name(st));
     else
         log_info("views.flush", "buffered views are written again");
 }
