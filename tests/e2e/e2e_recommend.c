@@ -147,6 +147,18 @@ static void exec1(const char *sql, uint64_t id)
     db_pool_release(T.pool, c);
 }
 
+/* The first tag of the i-th food (in catalogue order) that has tags. */
+static const char *some_tag(size_t i)
+{
+    for (size_t k = 0; k < T.nfoods; k++) {
+        const size_t j = (i + k) % T.nfoods;
+        if (T.foods[j].ntags > 0)
+            return T.foods[j].tags[0];
+    }
+    fail_msg("no food of the catalogue has tags");
+    return NULL;
+}
+
 /* ---- HTTP helpers ---- */
 
 static long food_index(uint64_t id)
@@ -240,14 +252,16 @@ static void foods_lists_the_whole_catalogue_with_valid_fields(void **state)
     (void)state;
     /* loaded by setup; check it here with the assertions of a test */
     assert_true(T.nfoods >= 60);
+    size_t tagged = 0;
     static const char *const MEAT[] = {"mackerel", "crab", "shrimp", "pork",
                                        "chicken",  "beef", "squid",  "shellfish"};
     for (size_t i = 0; i < T.nfoods; i++) {
         assert_true(T.foods[i].spice >= 0 && T.foods[i].spice <= 3);
-        if (T.foods[i].ntags == 0)
-            fprintf(stderr, "food %llu (%s) has no tags\n", (unsigned long long)T.foods[i].id,
-                    T.foods[i].name);
-        assert_true(T.foods[i].ntags >= 1);
+        /* the catalogue may hold foods added by others (operators, other tests' leftovers in a
+         * reused database): only the migration's are known to carry tags */
+        for (size_t t = 0; t < T.foods[i].ntags; t++)
+            assert_true(strlen(T.foods[i].tags[t]) > 0);
+        tagged += T.foods[i].ntags > 0;
         assert_true(strlen(T.foods[i].name) > 0);
         if (T.foods[i].vegetarian)
             for (size_t k = 0; k < sizeof MEAT / sizeof MEAT[0]; k++)
@@ -257,6 +271,7 @@ static void foods_lists_the_whole_catalogue_with_valid_fields(void **state)
         for (size_t j = 0; j < i; j++)
             assert_string_not_equal(T.foods[i].name, T.foods[j].name);
     }
+    assert_true(tagged >= 60);
     struct e2e_resp r;
     assert_int_equal(e2e_get("/api/foods?elements=5&page=2", NULL, &r), 0);
     e2e_expect_status(&r, 200, "foods page 2");
@@ -302,7 +317,7 @@ static void preferences_default_then_put_and_get_round_trip(void **state)
     json_t *body =
         json_pack("{s:[s,s,s], s:[I,I], s:[s], s:i, s:b}", "allergies", "egg", "milk", " egg ",
                   "dislikedFoodIds", (json_int_t)T.foods[0].id, (json_int_t)T.foods[0].id,
-                  "dislikedTags", T.foods[1].tags[0], "spiceTolerance", 1, "vegetarian", 1);
+                  "dislikedTags", some_tag(1), "spiceTolerance", 1, "vegetarian", 1);
     struct e2e_resp r;
     assert_int_equal(e2e_jsonv("PUT", "/api/users/me/food-preferences", u.token, body, &r), 0);
     e2e_expect_status(&r, 200, "PUT prefs");
@@ -319,7 +334,7 @@ static void preferences_default_then_put_and_get_round_trip(void **state)
     assert_int_equal(json_integer_value(json_array_get(json_object_get(p, "dislikedFoodIds"), 0)),
                      (json_int_t)T.foods[0].id);
     assert_string_equal(json_string_value(json_array_get(json_object_get(p, "dislikedTags"), 0)),
-                        T.foods[1].tags[0]);
+                        some_tag(1));
     assert_int_equal(e2e_int_at(p, "spiceTolerance"), 1);
     assert_true(json_is_true(json_object_get(p, "vegetarian")));
     json_decref(p);
@@ -541,7 +556,7 @@ static void an_allergy_is_never_violated(void **state)
         int spice = rand() % 4;
         bool veg = rand() % 3 == 0;
         uint64_t disliked = T.foods[(size_t)rand() % T.nfoods].id;
-        const char *disliked_tag = T.foods[(size_t)rand() % T.nfoods].tags[0];
+        const char *disliked_tag = some_tag((size_t)rand() % T.nfoods);
         json_t *body = json_pack("{s:o, s:i, s:b, s:[I], s:[s]}", "allergies", allergies,
                                  "spiceTolerance", spice, "vegetarian", veg, "dislikedFoodIds",
                                  (json_int_t)disliked, "dislikedTags", disliked_tag);
