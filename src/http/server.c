@@ -151,7 +151,9 @@ static enum MHD_Result send_resp(struct req_ctx *ctx, struct MHD_Connection *con
         /* Fill in the request id of error envelopes here: only the server knows it. */
         if (json_object_get(resp->json, "requestId"))
             json_object_set_new(resp->json, "requestId", json_string(ctx->request_id));
-        data = json_dumps(resp->json, JSON_COMPACT);
+        /* 15 significant digits: a DECIMAL(5,2) score such as 39.44 prints as 39.44, not as the
+         * 17-digit 39.439999999999998 of a round trip through double. */
+        data = json_dumps(resp->json, JSON_COMPACT | JSON_REAL_PRECISION(15));
         len = data ? strlen(data) : 0;
         if (!data) {
             log_error("http.encode", "could not encode response JSON (request_id=%s)",
