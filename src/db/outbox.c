@@ -14,10 +14,13 @@ static const char SQL_ENQUEUE[] =
  * of a user (user-<id>) then still receives that user's messages in the order they were
  * written (e.g. a batch refused while the emulator re-creates its queue does not fall behind
  * the batches after it). The subquery reads only backed-off rows (ix_outbox_due) and locks
- * nothing. */
+ * nothing. ix_outbox_pending (status, id) lets the claim walk pending rows oldest first and
+ * stop at the batch: without the hint the optimizer may read (and lock) every pending row and
+ * sort them, or walk the primary key through all the sent rows. */
 static const char SQL_CLAIM[] =
     "SELECT o.id, o.diary_id, o.user_id, o.diary_version, o.attempts FROM outbox o"
-    " WHERE o.status = 'pending' AND o.next_attempt_at <= NOW(3) AND NOT EXISTS"
+    " FORCE INDEX (ix_outbox_pending) WHERE o.status = 'pending' AND o.next_attempt_at <= NOW(3) "
+    "AND NOT EXISTS"
     " (SELECT 1 FROM outbox w WHERE w.status = 'pending' AND w.next_attempt_at > NOW(3)"
     " AND w.user_id = o.user_id AND w.id < o.id)"
     " ORDER BY o.id LIMIT ? FOR UPDATE SKIP LOCKED";
