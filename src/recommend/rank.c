@@ -381,12 +381,18 @@ void reco_reason(const struct reco_food *f, int emotion, char *out, size_t outle
         return;
     if (emotion < 0 || emotion >= RECO_EMOTIONS)
         emotion = 0;
-    const struct tag_phrase *chosen[2] = {NULL, NULL};
-    size_t nchosen = 0;
-    for (size_t i = 0; EMOTION_TAGS[emotion][i] && nchosen < 2; i++) {
+    /* The food's tags that suit the emotion; two of them, starting at a place that depends on
+     * the food, so that three picks of one list do not all read alike. */
+    const struct tag_phrase *match[8];
+    size_t nmatch = 0;
+    for (size_t i = 0; EMOTION_TAGS[emotion][i] && nmatch < 8; i++) {
         if (food_has_tag(f, EMOTION_TAGS[emotion][i]))
-            chosen[nchosen++] = phrase_of(EMOTION_TAGS[emotion][i]);
+            match[nmatch++] = phrase_of(EMOTION_TAGS[emotion][i]);
     }
+    const struct tag_phrase *chosen[2] = {NULL, NULL};
+    size_t nchosen = nmatch < 2 ? nmatch : 2;
+    for (size_t k = 0; k < nchosen; k++)
+        chosen[k] = match[(f->id + k) % nmatch];
     for (size_t i = 0; i < f->ntags && nchosen == 0; i++) {
         chosen[0] = phrase_of(f->tags[i]);
         nchosen = chosen[0] ? 1 : 0;

@@ -334,18 +334,18 @@ static void reasons_name_the_emotion_the_food_and_a_property(void **state)
         }
     }
     reco_reason(&FOODS[0], 0, buf, sizeof buf);
-    assert_string_equal(buf, "걱정이 많은 밤엔 속이 편하고 가벼운 따뜻한 전복죽 어때요?");
+    assert_string_equal(buf, "걱정이 많은 밤엔 따뜻하고 부드러운 전복죽 어때요?");
     reco_reason(&FOODS[7], 4, buf, sizeof buf);
     assert_string_equal(
         buf, "슬픔이 밀려오는 밤엔 따뜻하고 국물이 뜨끈한 라면이 마음을 달래 줄 거예요.");
     reco_reason(&FOODS[2], 1, buf, sizeof buf);
-    assert_string_equal(buf, "분노가 치미는 밤엔 매콤하고 쫄깃한 떡볶이로 스트레스를 풀어 보세요.");
+    assert_string_equal(buf, "분노가 치미는 밤엔 쫄깃하고 매콤한 떡볶이로 스트레스를 풀어 보세요.");
     reco_reason(&FOODS[4], 2, buf, sizeof buf);
     assert_string_equal(buf, "행복한 밤엔 바삭한 후라이드치킨으로 기분을 더 끌어올려 보세요.");
     reco_reason(&FOODS[6], 3, buf, sizeof buf);
-    assert_string_equal(buf, "설렘 가득한 밤엔 달콤하고 시원한 팥빙수가 잘 어울려요.");
+    assert_string_equal(buf, "설렘 가득한 밤엔 시원하고 달콤한 팥빙수가 잘 어울려요.");
     reco_reason(&FOODS[10], 3, buf, sizeof buf);
-    assert_string_equal(buf, "설렘 가득한 밤엔 상큼하고 시원한 수박이 잘 어울려요.");
+    assert_string_equal(buf, "설렘 가득한 밤엔 시원하고 상큼한 수박이 잘 어울려요.");
     /* a tiny buffer is cut on a character boundary */
     char small[20];
     reco_reason(&FOODS[0], 0, small, sizeof small);
