@@ -112,8 +112,9 @@ bool analyzer_metrics_render(const struct analyzer_stats *s, unsigned workers, s
 /*
  * Run eeum-analyzer with `cfg` (borrowed) until SIGTERM or SIGINT: load the emotion model
  * (EMOTION_MODEL), start ANALYZER_WORKERS workers, the dead-letter thread and the health server,
- * then on the signal stop polling, finish the batches in flight (at most SHUTDOWN_TIMEOUT
- * seconds) and return 0. Returns 1 after logging when start-up fails (model missing, the queue
+ * then on the signal stop polling, finish the batches in flight and let the long polls in
+ * progress return (at most SHUTDOWN_TIMEOUT + ANALYZER_WAIT_SECONDS + SQS_TIMEOUT seconds) and
+ * return 0. Returns 1 after logging when start-up fails (model missing, the queue
  * or its dead-letter queue unknown, threads). Blocks SIGTERM/SIGINT in the calling thread; call
  * from main after the libraries are initialised (db_library_init, sqs_library_init).
  */

@@ -11,7 +11,6 @@
 #include "eeum/status.h"
 
 #include <jansson.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -50,13 +49,6 @@ int sqs_client_set_queue_url(struct sqs_client *c, const char *queue_url);
 
 /* The client's queue URL (owned by the client, valid until the next set or free). */
 const char *sqs_client_queue_url(const struct sqs_client *c);
-
-/*
- * Let *flag (borrowed; must outlive the client; NULL removes it) cancel the client's calls: once
- * it is true, a call in progress (a 20 s long poll included) ends within about a second and any
- * later call at once, as STATUS_UNAVAILABLE with err "cancelled". For graceful shutdown.
- */
-void sqs_client_set_cancel_flag(struct sqs_client *c, const atomic_bool *flag);
 
 /*
  * POST one action (`AmazonSQS.<action>`) with `request` (borrowed, may be NULL for {}); the

@@ -17,11 +17,12 @@
  * message arrives on every SQS implementation, whereas the local emulator holds a long poll for
  * 10 messages for the whole wait unless 10 are there.
  *
- * Shutdown cancels the long polls (libcurl's progress callback) so SIGTERM ends within about a
- * second. The cost: a long poll abandoned by its client may still be answered by SQS (the local
- * emulator keeps it open for the rest of its wait), and the one message it may take stays hidden
- * until its visibility timeout (ANALYZER_VISIBILITY_TIMEOUT) - at most one delayed message per
- * idle worker, none lost. Batches in progress are finished, never cancelled.
+ * Shutdown: no new receive starts; batches in progress are finished and deleted. A long poll in
+ * progress is NOT cut short: a poll its client abandons may still be answered by SQS (the local
+ * emulator keeps serving it for the rest of its wait), and the message it takes would stay
+ * hidden, its FIFO group blocked, until the visibility timeout. So an idle worker exits when its
+ * poll returns (at most ANALYZER_WAIT_SECONDS) and processes whatever that poll brought. The
+ * dead-letter thread polls with a 2 s wait.
  *
  * Malformed bodies (not {"diaryId","userId","version"} with positive integers) can never
  * succeed, and there is no diary to mark: they are logged (message id and reason, never the
@@ -56,6 +57,7 @@
 #define ANALYZER_PAUSE_CAP_MS     8000u /* ... for at most this long between tries */
 #define ANALYZER_STATS_EVERY_S    30    /* a counters line in the log when something changed */
 #define ANALYZER_DLQ_VISIBILITY_S 30
+#define ANALYZER_DLQ_WAIT_S       2 /* dead letters are rare: short polls keep shutdown quick */
 #define ANALYZER_METRICS_MAX      (64 * 1024)
 
 struct worker {
@@ -136,19 +138,14 @@ static void stats_snapshot(struct analyzer_stats *out)
 
 /* ---- receiving ---- */
 
-/* Receive into *out; a shutdown ends a long poll (wait_s > 0) within about a second. */
+/* Receive into *out. A long poll is never cut short: see the top of the file. */
 static enum status receive(struct worker *w, unsigned max, unsigned wait_s, unsigned visibility_s,
                            struct sqs_messages *out)
 {
     char err[SQS_ERR_LEN] = "";
     struct sqs_receive_opts o = {
         .max_messages = max, .wait_s = wait_s, .visibility_timeout_s = (int)visibility_s};
-    /* Only a long poll is cancelled: a receive aborted after SQS chose its messages would
-     * hide them until their visibility timeout. A zero-wait receive ends at once anyway. */
-    sqs_client_set_cancel_flag(w->sqs, wait_s ? &A.stop : NULL);
-    enum status st = sqs_receive(w->sqs, &o, out, err);
-    sqs_client_set_cancel_flag(w->sqs, NULL);
-    return st;
+    return sqs_receive(w->sqs, &o, out, err);
 }
 
 /*
@@ -156,13 +153,13 @@ static enum status receive(struct worker *w, unsigned max, unsigned wait_s, unsi
  * without waiting. Messages that arrive after a shutdown began are still returned (and
  * processed): the worker finishes what it holds.
  */
-static enum status receive_batch(struct worker *w, bool busy, unsigned visibility_s,
-                                 struct sqs_messages *out)
+static enum status receive_batch(struct worker *w, bool busy, unsigned wait_s,
+                                 unsigned visibility_s, struct sqs_messages *out)
 {
     memset(out, 0, sizeof *out);
     if (busy)
         return receive(w, SQS_BATCH_MAX, 0, visibility_s, out);
-    enum status st = receive(w, 1, A.cfg.analyzer_wait_s, visibility_s, out);
+    enum status st = receive(w, 1, wait_s, visibility_s, out);
     if (st != STATUS_OK || out->n == 0 || atomic_load(&A.stop))
         return st;
     struct sqs_messages more;
@@ -440,7 +437,8 @@ static void *worker_main(void *arg)
     bool busy = false;
     while (!atomic_load(&A.stop)) {
         struct sqs_messages ms;
-        enum status st = receive_batch(w, busy, A.cfg.analyzer_visibility_s, &ms);
+        enum status st =
+            receive_batch(w, busy, A.cfg.analyzer_wait_s, A.cfg.analyzer_visibility_s, &ms);
         if (st != STATUS_OK) {
             if (atomic_load(&A.stop))
                 break;
@@ -559,7 +557,8 @@ static void *dlq_main(void *arg)
     bool busy = false;
     while (!atomic_load(&A.stop)) {
         struct sqs_messages ms;
-        if (receive_batch(w, busy, ANALYZER_DLQ_VISIBILITY_S, &ms) != STATUS_OK) {
+        if (receive_batch(w, busy, ANALYZER_DLQ_WAIT_S, ANALYZER_DLQ_VISIBILITY_S, &ms) !=
+            STATUS_OK) {
             if (atomic_load(&A.stop))
                 break;
             w->pause_level++;
@@ -731,8 +730,10 @@ int analyzer_run(const struct config *cfg)
         int sig = sigtimedwait(&sigs, NULL, &every);
         if (sig == SIGTERM || sig == SIGINT) {
             log_info("app.shutdown",
-                     "%s received: stop polling, finishing the batches in flight (<= %u s)",
-                     sig == SIGTERM ? "SIGTERM" : "SIGINT", cfg->shutdown_timeout_s);
+                     "%s received: stop polling, finishing the batches in flight and waiting for "
+                     "the long polls (<= %u s)",
+                     sig == SIGTERM ? "SIGTERM" : "SIGINT",
+                     cfg->shutdown_timeout_s + cfg->analyzer_wait_s + cfg->sqs_timeout_s);
             break;
         }
         struct analyzer_stats now;
@@ -747,7 +748,9 @@ stop:
     atomic_store(&A.stop, true);
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += (time_t)cfg->shutdown_timeout_s + 2; /* + a long poll's cancel latency */
+    /* A long poll ends within its wait (+ the SQS timeout); a batch within SHUTDOWN_TIMEOUT. */
+    deadline.tv_sec +=
+        (time_t)cfg->shutdown_timeout_s + (time_t)cfg->analyzer_wait_s + (time_t)cfg->sqs_timeout_s;
     bool joined = true;
     for (unsigned i = 0; i < A.nworkers; i++)
         joined = join_thread(&A.workers[i], &deadline) && joined;

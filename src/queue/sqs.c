@@ -12,7 +12,6 @@
 #include "sqs_sign.h"
 
 #include <errno.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +26,6 @@ struct sqs_client {
     char url[SQS_URL_LEN];
     char queue_url[SQS_URL_LEN];
     char errbuf[CURL_ERROR_SIZE];
-    const atomic_bool *cancel; /* borrowed; a true value ends the call in progress */
 };
 
 int sqs_library_init(void)
@@ -79,20 +77,6 @@ int sqs_client_set_queue_url(struct sqs_client *c, const char *queue_url)
 const char *sqs_client_queue_url(const struct sqs_client *c)
 {
     return c->queue_url;
-}
-
-void sqs_client_set_cancel_flag(struct sqs_client *c, const atomic_bool *flag)
-{
-    c->cancel = flag;
-}
-
-/* libcurl calls this at least once a second, also while a long poll waits. */
-static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
-                       curl_off_t ulnow)
-{
-    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
-    const atomic_bool *cancel = ctx;
-    return atomic_load(cancel) ? 1 : 0;
 }
 
 /* ---- signing ---- */
@@ -236,22 +220,8 @@ static enum status call(struct sqs_client *c, const char *action, json_t *reques
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp);
-    if (c->cancel) {
-        if (atomic_load(c->cancel)) {
-            snprintf(err_type, SQS_ERR_LEN, "cancelled");
-            goto out;
-        }
-        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-        curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)(uintptr_t)c->cancel);
-    }
     c->errbuf[0] = '\0';
     CURLcode rc = curl_easy_perform(h);
-    if (rc == CURLE_ABORTED_BY_CALLBACK) {
-        snprintf(err_type, SQS_ERR_LEN, "cancelled");
-        log_debug("sqs.transport", "%s: cancelled", action);
-        goto out;
-    }
     if (rc != CURLE_OK) {
         snprintf(err_type, SQS_ERR_LEN, "%s", *c->errbuf ? c->errbuf : curl_easy_strerror(rc));
         log_warn("sqs.transport", "%s: %s", action, err_type);

@@ -404,9 +404,6 @@ static void queued_stale_and_deleted_versions_change_nothing(void **state)
     e2e_resp_free(&r);
     stack_analyzer_start(); /* a fresh process: its counters start at 0 */
 
-    /* A long poll of the stopped analyzer abandoned at its shutdown may have taken the first
-     * message: it comes back after that analyzer's visibility timeout (ANALYZER_VISIBILITY_TIMEOUT,
-     * 30 s by default), and FIFO order holds the user's later messages behind it. */
     json_t *item = wait_analysis(&u, a, "done", 2, 75000);
     if (!item)
         fail_msg("diary %" PRIu64 " v2 not analysed", a);
@@ -537,15 +534,16 @@ static void kill_9_mid_work_and_restart_analyses_every_diary_exactly_once(void *
                                 list),
                      BULK_N);
 
-    /* SIGTERM with nothing left to do: exit 0 at once (the long poll is cancelled). */
+    /* SIGTERM with nothing left to do: exit 0 once the long polls in progress return
+     * (ANALYZER_WAIT_SECONDS 20 + SQS_TIMEOUT 5 at most; abandoning them could hide a message). */
     long long t0 = now_ms();
     assert_int_equal(kill(p2, SIGTERM), 0);
-    ws = e2e_wait_exit(p2, 10000);
+    ws = e2e_wait_exit(p2, 40000);
     T.private_pid = 0;
     long long took = now_ms() - t0;
     fprintf(stderr, "idle analyzer stopped in %lld ms\n", took);
     assert_true(ws >= 0 && WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
-    assert_true(took < 3000);
+    assert_true(took < 26000);
     stack_analyzer_start();
     for (int u = 0; u < BULK_USERS; u++)
         e2e_user_free(&users[u]);
@@ -568,16 +566,15 @@ static void sigterm_during_work_finishes_the_batch_and_exits_0_quickly(void **st
     assert_true(count_done(list) > 0);
     long long t0 = now_ms();
     assert_int_equal(kill(p, SIGTERM), 0);
-    int ws = e2e_wait_exit(p, 15000);
+    int ws = e2e_wait_exit(p, 40000);
     T.private_pid = 0;
     long long took = now_ms() - t0;
     fprintf(stderr, "busy analyzer stopped in %lld ms with %lld of %d analysed\n", took,
             count_done(list), BULK_N);
     assert_true(ws >= 0 && WIFEXITED(ws));
     assert_int_equal(WEXITSTATUS(ws), 0);
-    assert_true(took < 5000);
-    /* The stack's analyzer finishes the rest; messages taken by long polls that the stopped
-     * analyzers abandoned come back after their visibility timeouts (21 s, 30 s). */
+    assert_true(took < 26000); /* the batches, then any long poll in progress */
+    /* The stack's analyzer finishes the rest: nothing the stopped one received stays hidden. */
     stack_analyzer_start();
     if (!wait_all_done(list, BULK_N, 75000))
         fail_msg("only %lld of %d diaries analysed after the SIGTERM", count_done(list), BULK_N);
@@ -667,7 +664,7 @@ static void malformed_body_is_deleted_and_counted(void **state)
     char err[SQS_ERR_LEN];
     assert_int_equal(sqs_send_batch(T.sqs, e, 2, &res, err), STATUS_OK);
     assert_int_equal(res.n_ok, 2);
-    long long end = now_ms() + 5000;
+    long long end = now_ms() + 10000;
     double after = before;
     while (now_ms() < end && after < before + 2) {
         e2e_sleep_ms(50);
