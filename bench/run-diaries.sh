@@ -150,7 +150,8 @@ measure_alternating main healthz create
 
 # ---- (e) drain ------------------------------------------------------------------------------------------
 metric() { # metric NAME -> value from /metrics (empty when absent)
-  curl -s --max-time 2 "$API/metrics" | awk -v n="$1" '$1 == n { print $2; exit }'
+  # (awk reads the whole body: an early exit would make curl fail with a write error)
+  curl -s --max-time 2 "$API/metrics" | awk -v n="$1" '$1 == n && v == "" { v = $2 } END { print v }'
 }
 wait_backlog() { # wait_backlog CMP VALUE SECONDS — until backlog CMP VALUE (ge|eq0); prints ms
   local cmp=$1 want=$2 secs=$3 t0 b now
@@ -219,6 +220,8 @@ drain_goal=$(awk -v r="$DRAIN_RATE" 'BEGIN { print (r >= 1000) ? "met" : "NOT me
   echo "| POST /api/diaries | $main_create_rps | $main_create_p50 | $main_create_p99 | $main_create_cpu | $main_create_cpu2 |"
   echo
   echo "Create / healthz: **$(pct "$main_create_rps" "$main_healthz_rps")** (per-round ratios $main_pair_range); goal ≥ 25 %: **$create_goal**.${ANY_ERRORS:+ wrk errors: $ANY_ERRORS}"
+  echo
+  echo "Where a create's time goes: MariaDB alone spends $main_create_cpu2 µs of CPU per create (the insert with its FULLTEXT and secondary index entries, the outbox row, the durable commit, the re-read, and the publisher's claim/mark-sent of the message), so on 2 cores creates cannot exceed about $(awk -v c="$main_create_cpu2" 'BEGIN { if (c > 0) printf "%.0f", 2e6 / c; else print "n/a" }') req/s even if eeum-api and the SQS emulator cost nothing; 25 % of this run's /healthz would need $(awk -v h="$main_healthz_rps" 'BEGIN { printf "%.0f", h / 4 }') req/s. The goal is out of reach for a durable transactional write on this machine; eeum-api's own share is $main_create_cpu µs/req."
   echo
   echo "Outbox drain: SQS emulator stopped, $DRAIN_CREATED diaries created through the API ($DRAIN_RPS req/s at 8 connections, all 201 while the queue was down), emulator started (\`scripts/eeum sqs-start\` returns once its queues exist): the backlog of $BACKLOG went to 0 in $DRAIN_MS ms after that → **$DRAIN_RATE messages/s** (SendMessageBatch of 10, one publisher thread; the queue then held $QUEUE_COUNT messages); goal ≥ 1,000 msg/s: **$drain_goal**."
   echo
