@@ -134,7 +134,8 @@ bool search_highlight(const struct search_query *q, const char *text, size_t n, 
  *  - some df is 0: SEARCH_PLAN_NONE (no post can match);
  *  - FULLTEXT when the rarest word's df is at most max(SEARCH_FT_MIN_HITS,
  *    SEARCH_FT_FACTOR * sqrt(nposts * need)) (where the two costs cross; about 1,700 hits for
- *    a first page of 10 at 1,000,000 posts): MATCH that word only;
+ *    a first page of 10 at 1,000,000 posts), and never above SEARCH_FT_MAX_HITS: MATCH that
+ *    word only;
  *  - FULLTEXT on several words when every other word whose df is at most SEARCH_FT_LIST_MAX
  *    (a posting list cheap to read) is MATCHed too and, assuming independent words, their
  *    intersection is expected at half that threshold or less;
@@ -144,6 +145,7 @@ bool search_highlight(const struct search_query *q, const char *text, size_t n, 
  *    SEARCH_SCAN_STEP (a row budget: words that rarely meet cannot make it read every post).
  */
 #define SEARCH_FT_MIN_HITS   500
+#define SEARCH_FT_MAX_HITS   30000 /* never more (deep pages): about 1 s of row reads */
 #define SEARCH_FT_FACTOR     0.5
 #define SEARCH_FT_LIST_MAX   50000
 #define SEARCH_SCAN_SLACK    4

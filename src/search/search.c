@@ -887,6 +887,8 @@ void search_plan_choose(const uint64_t *df, size_t nwords, uint64_t nposts, uint
     double ft_max = SEARCH_FT_FACTOR * sqrt(n * k);
     if (ft_max < SEARCH_FT_MIN_HITS)
         ft_max = SEARCH_FT_MIN_HITS;
+    if (ft_max > SEARCH_FT_MAX_HITS)
+        ft_max = SEARCH_FT_MAX_HITS;
     out->ft_max = (uint64_t)ft_max;
     out->match[out->rarest] = true;
     out->kind = SEARCH_PLAN_FULLTEXT;

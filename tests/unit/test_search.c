@@ -687,6 +687,22 @@ static const struct plan_case PLAN_CASES[] = {
      {false},
      10000},
     {"empty table", {3}, 1, 0, 11, SEARCH_PLAN_FULLTEXT, {true}, 0},
+    {"page 10,000 of a common word: FULLTEXT never reads more than 30,000 hits",
+     {349317},
+     1,
+     1000000,
+     100001,
+     SEARCH_PLAN_SCAN,
+     {false},
+     30000},
+    {"page 10,000 of a 3 % word: FULLTEXT (29,923 hits)",
+     {29923},
+     1,
+     1000000,
+     100001,
+     SEARCH_PLAN_FULLTEXT,
+     {true},
+     0},
 };
 
 static void planner_chooses_by_frequency_table_size_and_page(void **state)
@@ -749,6 +765,7 @@ static void planner_never_exceeds_its_budgets(void **state)
             }
             if (n == 1)
                 assert_true(ch.estimate <= ch.ft_max);
+            assert_true(ch.ft_max <= SEARCH_FT_MAX_HITS);
         }
     }
 }
