@@ -836,8 +836,7 @@ static json_t *search_page(const char *words, const char *extra, bool *lower_bou
  * A word in more posts than SEARCH_FT_MIN_HITS (500) takes the newest-first scan: the page is
  * the newest matches whatever the sort, verified against the text and highlighted, and the
  * total is what the page proves (offset + size + 1, a lower bound) instead of a count. A rare
- * second word takes FULLTEXT again with an exact total. Assumes a test database of fewer than
- * SEARCH_SCAN_MIN_ROWS (20,000) posts, so the scan window holds every post.
+ * second word takes FULLTEXT again with an exact total.
  */
 static void a_common_word_takes_the_newest_first_scan_with_a_lower_bound_total(void **state)
 {
@@ -904,11 +903,19 @@ static void a_common_word_takes_the_newest_first_scan_with_a_lower_bound_total(v
     assert_int_equal(e2e_int_at(b, "totalElements"), 21);
     json_decref(b);
 
-    /* The last page shows the end: the total is exact. */
+    /* The last page shows the end: the total is exact when the scan's window (at least the
+     * newest 10,000 posts, which hold all of ours) covered the whole table; the test database
+     * is kept between runs, so check its size (visible posts, plus room for deleted ones). */
+    struct e2e_resp lr;
+    assert_int_equal(e2e_get("/api/boards?elements=1", NULL, &lr), 0);
+    e2e_expect_status(&lr, 200, "list");
+    json_int_t nposts = e2e_int_at(lr.json, "totalElements");
+    e2e_resp_free(&lr);
     b = search_page(w, "page=52&elements=10", &lb);
     assert_int_equal(json_array_size(e2e_items_of(b)), 10);
     assert_int_equal((uint64_t)e2e_int_at(json_array_get(e2e_items_of(b), 9), "id"), ids[0]);
-    assert_false(lb);
+    if (nposts + 2000 < 10000)
+        assert_false(lb);
     assert_int_equal(e2e_int_at(b, "totalElements"), POSTS);
     json_decref(b);
 
