@@ -131,8 +131,9 @@ struct db_board_search {
 /*
  * One page of matches (page.size + 1 rows) and the total. Every statement runs under a 1 s
  * time limit; a page query that exceeds it is STATUS_UNAVAILABLE.
- * FULLTEXT plan: the matches are counted up to count_cap (no count on the last page); at the
- * cap or the time limit *out_total is a lower bound and *out_lower_bound is true.
+ * FULLTEXT plan: the page statement counts every match (COUNT(*) OVER ()); only a page past
+ * the end runs a count, up to count_cap, and at the cap or the time limit *out_total is a lower
+ * bound and *out_lower_bound is true.
  * Scan plan: no count; *out_total is what the page proves (offset + the rows found, one more
  * than the page when more follow), a lower bound unless the scan covered every post (`since`
  * NULL) and found the end of the matches.

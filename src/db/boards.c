@@ -368,10 +368,14 @@ enum status db_boards_visible(struct db_conn *c, uint64_t id)
 #define MARIA  "SET STATEMENT max_statement_time=1 FOR SELECT "
 #define MYSQL_ "SELECT /*+ MAX_EXECUTION_TIME(1000) */ "
 
-#define FT_RELEVANT BOARD_COLS BOARD_FROM FT_WHERE RELEVANCE " LIMIT ? OFFSET ?"
-#define FT_LATEST   BOARD_COLS BOARD_FROM FT_WHERE NEWEST " LIMIT ? OFFSET ?"
-#define SCAN_LATEST BOARD_COLS BOARD_FROM SCAN_WHERE NEWEST " LIMIT ? OFFSET ?"
-#define FT_COUNT    "COUNT(*) FROM (SELECT b.id FROM boards b" FT_WHERE " LIMIT ?) t"
+/* The FULLTEXT page also counts every match (COUNT(*) OVER (), one column after BOARD_COLS):
+ * the sort reads every candidate anyway, so the count costs no second FULLTEXT statement. */
+#define FT_TOTAL     ", COUNT(*) OVER ()"
+#define FT_TOTAL_COL (DB_BOARD_CURSOR_KEY + 1)
+#define FT_RELEVANT  BOARD_COLS FT_TOTAL BOARD_FROM FT_WHERE RELEVANCE " LIMIT ? OFFSET ?"
+#define FT_LATEST    BOARD_COLS FT_TOTAL BOARD_FROM FT_WHERE NEWEST " LIMIT ? OFFSET ?"
+#define SCAN_LATEST  BOARD_COLS BOARD_FROM SCAN_WHERE NEWEST " LIMIT ? OFFSET ?"
+#define FT_COUNT     "COUNT(*) FROM (SELECT b.id FROM boards b" FT_WHERE " LIMIT ?) t"
 
 static const char SQL_FT_RELEVANT_MARIA[] = MARIA FT_RELEVANT;
 static const char SQL_FT_RELEVANT_MYSQL[] = MYSQL_ FT_RELEVANT;
@@ -459,13 +463,16 @@ enum status db_boards_search(struct db_conn *c, const struct db_board_search *s,
         *out_lower_bound = nrows > pg->size || s->since != NULL || (nrows == 0 && pg->offset);
         return STATUS_OK;
     }
-    if (nrows <= pg->size && (nrows > 0 || pg->offset == 0)) {
-        *out_total = seen; /* the last page (or no match at all): the total is known */
+    if (nrows > 0) { /* every match counted by the page statement itself */
+        uint64_t all = db_rows_u64(*out, 0, FT_TOTAL_COL);
+        *out_total = all > seen ? all : seen;
         return STATUS_OK;
     }
+    if (pg->offset == 0) /* no match at all */
+        return STATUS_OK;
 
-    /* FULLTEXT: count the hits (bounded by the planner's threshold) under the same limit; past
-     * the cap or the limit the total is a lower bound. */
+    /* A page past the end: count the matches (bounded by the planner's threshold) under the
+     * same limit; past the cap or the limit the total is a lower bound. */
     p[nwhere] = db_p_u64(s->count_cap);
     struct db_rows *r = NULL;
     st = db_query(c, maria ? SQL_FT_COUNT_MARIA : SQL_FT_COUNT_MYSQL, p, nwhere + 1, &r);
