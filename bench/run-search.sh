@@ -625,10 +625,10 @@ if [[ "${SKIP_DIAG:-0}" != 1 ]]; then
       "SELECT COUNT(*) FROM boards b WHERE $ft"
     diag "FULLTEXT \`+$tok\` + is_deleted + LIKE '%$w%': COUNT(*) (every hit's row read)" \
       "SELECT COUNT(*) FROM boards b WHERE $ft AND b.is_deleted = 0 AND $likes"
-    diag "API page, FULLTEXT plan, sort=latest ($w)" \
-      "SELECT $BOARD_COLS FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE $ft AND b.is_deleted = 0 AND $likes ORDER BY b.created_at DESC, b.id DESC LIMIT 11"
-    diag "API page, FULLTEXT plan, sort=relevance ($w)" \
-      "SELECT $BOARD_COLS FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE $ft AND b.is_deleted = 0 AND $likes ORDER BY $ft DESC, b.created_at DESC, b.id DESC LIMIT 11"
+    diag "API page with its count (COUNT(*) OVER ()), FULLTEXT plan if it were chosen, sort=latest ($w)" \
+      "SELECT $BOARD_COLS, COUNT(*) OVER () FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE $ft AND b.is_deleted = 0 AND $likes ORDER BY b.created_at DESC, b.id DESC LIMIT 11"
+    diag "API page with its count, FULLTEXT plan if it were chosen, sort=relevance ($w)" \
+      "SELECT $BOARD_COLS, COUNT(*) OVER () FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE $ft AND b.is_deleted = 0 AND $likes ORDER BY $ft DESC, b.created_at DESC, b.id DESC LIMIT 11"
     diag "page by the newest-first LIKE scan instead ($w)" \
       "SELECT $BOARD_COLS FROM boards b STRAIGHT_JOIN users u ON u.id = b.user_id WHERE b.is_deleted = 0 AND $likes ORDER BY b.created_at DESC, b.id DESC LIMIT 11"
     blikes="(CAST(b.title AS BINARY) LIKE '%$w%' OR CAST(b.content AS BINARY) LIKE '%$w%')"
