@@ -58,7 +58,9 @@ static enum status field_error(struct http_resp *resp, const char *field, const 
 
 static void date_text(struct val_date d, char out[11])
 {
-    snprintf(out, 11, "%04d-%02d-%02d", d.year, d.month, d.day);
+    /* a validated date: year 1..9999; the modulo only tells the compiler the width */
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)d.year % 10000u, (unsigned)d.month % 100u,
+             (unsigned)d.day % 100u);
 }
 
 static json_t *day_or_null(long long day, bool present)

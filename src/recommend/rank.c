@@ -504,7 +504,9 @@ bool reco_previous_days(const char *day, char out1[11], char out2[11])
         civil_from_days(z - 1 - k, &yy, &mm, &dd);
         if (yy < 1)
             return false;
-        snprintf(outs[k], 11, "%04d-%02d-%02d", yy, mm, dd);
+        /* yy is 1..9999 (parse_day); the modulo only tells the compiler the width */
+        snprintf(outs[k], 11, "%04u-%02u-%02u", (unsigned)yy % 10000u, (unsigned)mm % 100u,
+                 (unsigned)dd % 100u);
     }
     return true;
 }

@@ -67,7 +67,9 @@ bool reports_day_format(long long day, char out[11])
     int d = (int)(doy - (153 * mp + 2) / 5 + 1);
     int m = (int)(mp < 10 ? mp + 3 : mp - 9);
     int y = (int)(yoe + era * 400 + (m <= 2));
-    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    /* y is 1..9999 here; the modulo only tells the compiler the width */
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+             (unsigned)d % 100u);
     return true;
 }
 
