@@ -409,7 +409,11 @@ static bool process_batch(struct worker *w, struct sqs_messages *ms)
 out:
     db_pool_release(A.pool, c);
     delete_messages(w, items, n);
-    retry_messages(w, items, n);
+    /* With the database down the messages are not at fault: they keep their full visibility
+     * timeout (no fast retries that would spend their receives toward the dead-letter queue)
+     * while the worker waits for the database. */
+    if (!db_down)
+        retry_messages(w, items, n);
     uint64_t processed = 0, skipped = 0, malformed = 0, failed = 0;
     for (size_t i = 0; i < n; i++) {
         processed += items[i].fate == FATE_APPLIED;
@@ -429,6 +433,27 @@ out:
               " malformed, %" PRIu64 " to retry",
               w->index, n, processed, skipped, malformed, failed);
     return !db_down;
+}
+
+/* The database failed a batch: receive nothing more until it answers again (a receive would
+ * only hide messages and spend their receive counts). */
+static void wait_for_database(struct worker *w)
+{
+    unsigned level = 0;
+    log_warn("analyzer.db", "worker %u: database unavailable; not receiving until it answers",
+             w->index);
+    while (!atomic_load(&A.stop)) {
+        nap_ms(pause_ms(++level));
+        struct db_conn *c = NULL;
+        enum status st = db_pool_acquire(A.pool, ANALYZER_ACQUIRE_MS, &c);
+        if (st == STATUS_OK)
+            st = db_ping(c);
+        db_pool_release(A.pool, c);
+        if (st == STATUS_OK) {
+            log_info("analyzer.db", "worker %u: database answers again", w->index);
+            return;
+        }
+    }
 }
 
 static void *worker_main(void *arg)
@@ -456,9 +481,10 @@ static void *worker_main(void *arg)
             w->pause_level = 0;
         }
         busy = ms.n > 0;
-        if (ms.n && !process_batch(w, &ms))
-            nap_ms(pause_ms(2)); /* the database is down: do not churn through receives */
+        bool db_ok = ms.n == 0 || process_batch(w, &ms);
         sqs_messages_free(&ms);
+        if (!db_ok)
+            wait_for_database(w);
     }
     return NULL;
 }
