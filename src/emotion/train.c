@@ -122,6 +122,7 @@ static int add_example(struct read_ctx *rc, const char *id, const char *text, si
     e->label = label;
     memcpy(e->y, y, sizeof e->y);
     e->set = (uint8_t)rc->set;
+    e->idh = id_hash(id);
     e->holdout =
         t->holdout_pct && (id_hash(id) % 100u + t->fold * t->holdout_pct) % 100u < t->holdout_pct;
     t->nex++;
@@ -278,10 +279,15 @@ static void report(const struct trainer *t, const struct model *m, int epoch)
             ev.confusion[e->label][r.top]++;
             ev.rows++;
         }
-        if (ev.rows)
-            fprintf(stderr, "epoch %d holdout %-48s rows %5zu acc %.4f macro-F1 %.4f\n", epoch,
-                    t->set_path[s], ev.rows, emotion_eval_accuracy(&ev),
-                    emotion_eval_macro_f1(&ev));
+        if (!ev.rows)
+            continue;
+        fprintf(stderr, "epoch %d holdout %-48s rows %5zu acc %.4f macro-F1 %.4f F1", epoch,
+                t->set_path[s], ev.rows, emotion_eval_accuracy(&ev), emotion_eval_macro_f1(&ev));
+        for (int k = 0; k < EMOTION_LABELS; k++) {
+            double p = emotion_eval_precision(&ev, k), r = emotion_eval_recall(&ev, k);
+            fprintf(stderr, " %s %.3f", emotion_label_ko(k), p + r > 0 ? 2 * p * r / (p + r) : 0.0);
+        }
+        fprintf(stderr, "\n");
     }
 }
 
