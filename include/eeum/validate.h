@@ -217,6 +217,11 @@ struct val_date val_date_next(struct val_date d);
 /* Days since 1970-01-01 (negative before it); b - a in days is
  * val_date_to_days(b) - val_date_to_days(a). */
 long long val_date_to_days(struct val_date d);
+/* The inverse of val_date_to_days: true and *out set when the day lies in 0001-01-01 ..
+ * 9999-12-31, false (and *out zeroed) otherwise. */
+bool val_date_from_days(long long days, struct val_date *out);
+/* Writes d as "YYYY-MM-DD" (d must be a valid date with year 1..9999). */
+void val_date_format(struct val_date d, char out[11]);
 /* Parses exactly "YYYY-MM-DD" (10 bytes: four digits, '-', two digits, '-', two digits; no
  * spaces, signs or time part) naming a real date. True and *out set on success; *out is
  * zeroed otherwise. s need not be NUL-terminated. */

@@ -56,13 +56,6 @@ static enum status field_error(struct http_resp *resp, const char *field, const 
     return http_resp_error(resp, STATUS_BAD_REQUEST, MSG_BAD_INPUT, errors);
 }
 
-static void date_text(struct val_date d, char out[11])
-{
-    /* a validated date: year 1..9999; the modulo only tells the compiler the width */
-    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)d.year % 10000u, (unsigned)d.month % 100u,
-             (unsigned)d.day % 100u);
-}
-
 static json_t *day_or_null(long long day, bool present)
 {
     char s[11];
@@ -142,8 +135,8 @@ enum status h_diary_reports_calendar(struct http_req *req, struct http_resp *res
     while (!val_date_valid(year, month, last))
         last--;
     char from[11], to[11], month_text[8];
-    date_text((struct val_date){year, month, 1}, from);
-    date_text((struct val_date){year, month, last}, to);
+    val_date_format((struct val_date){year, month, 1}, from);
+    val_date_format((struct val_date){year, month, last}, to);
     snprintf(month_text, sizeof month_text, "%04d-%02d", year, month);
 
     struct db_conn *db = http_req_db(req);
@@ -523,7 +516,7 @@ static enum status import_is_duplicate(struct db_conn *db, uint64_t user_id,
     strbuf_init(&t, 1u << 20);
     strbuf_init(&c, 1u << 20);
     char date[11];
-    date_text(d->published, date);
+    val_date_format(d->published, date);
     enum status st = STATUS_INTERNAL;
     if (search_nfc(d->title.p, d->title.n, &t) && search_nfc(d->content.p, d->content.n, &c))
         st = db_diary_reports_exists(db, user_id, date, t.data ? t.data : "", t.len,

@@ -14,6 +14,7 @@
  *                diary and day, different across days
  */
 #include "eeum/recommend.h"
+#include "eeum/validate.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -439,74 +440,18 @@ void reco_reason(const struct reco_food *f, int emotion, char *out, size_t outle
 
 /* ---- calendar ---- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    long long era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (long long)doe - 719468;
-}
-
-static void civil_from_days(long long z, int *y, int *m, int *d)
-{
-    z += 719468;
-    long long era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long long yy = (long long)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    unsigned dd = doy - (153 * mp + 2) / 5 + 1;
-    unsigned mm = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int)(yy + (mm <= 2));
-    *m = (int)mm;
-    *d = (int)dd;
-}
-
-static bool parse_day(const char *s, int *y, int *m, int *d)
-{
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    int v[3] = {0, 0, 0};
-    const int start[3] = {0, 5, 8}, len[3] = {4, 2, 2};
-    for (int k = 0; k < 3; k++) {
-        for (int i = 0; i < len[k]; i++) {
-            char c = s[start[k] + i];
-            if (c < '0' || c > '9')
-                return false;
-            v[k] = v[k] * 10 + (c - '0');
-        }
-    }
-    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (v[0] < 1 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > mdays[v[1] - 1])
-        return false;
-    bool leap = (v[0] % 4 == 0 && v[0] % 100 != 0) || v[0] % 400 == 0;
-    if (v[1] == 2 && v[2] == 29 && !leap)
-        return false;
-    *y = v[0];
-    *m = v[1];
-    *d = v[2];
-    return true;
-}
-
 bool reco_previous_days(const char *day, char out1[11], char out2[11])
 {
-    int y, m, d;
-    if (!parse_day(day, &y, &m, &d))
+    struct val_date d;
+    if (!day || !val_date_parse(day, strlen(day), &d))
         return false;
-    long long z = days_from_civil(y, (unsigned)m, (unsigned)d);
+    long long z = val_date_to_days(d);
     char *outs[2] = {out1, out2};
     for (int k = 0; k < 2; k++) {
-        int yy, mm, dd;
-        civil_from_days(z - 1 - k, &yy, &mm, &dd);
-        if (yy < 1)
+        struct val_date prev;
+        if (!val_date_from_days(z - 1 - k, &prev))
             return false;
-        /* yy is 1..9999 (parse_day); the modulo only tells the compiler the width */
-        snprintf(outs[k], 11, "%04u-%02u-%02u", (unsigned)yy % 10000u, (unsigned)mm % 100u,
-                 (unsigned)dd % 100u);
+        val_date_format(prev, outs[k]);
     }
     return true;
 }

@@ -54,22 +54,11 @@ void reports_streaks(const long long *days, size_t n, long long today, struct re
 
 bool reports_day_format(long long day, char out[11])
 {
-    /* civil_from_days (H. Hinnant): eras of 400 years = 146097 days, from 0000-03-01. */
+    struct val_date d;
     out[0] = '\0';
-    if (day < -719162 || day > 2932896) /* 0001-01-01 .. 9999-12-31 */
+    if (!val_date_from_days(day, &d))
         return false;
-    long long z = day + 719468;
-    long long era = (z >= 0 ? z : z - 146096) / 146097;
-    long long doe = z - era * 146097;
-    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long long mp = (5 * doy + 2) / 153;
-    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    int y = (int)(yoe + era * 400 + (m <= 2));
-    /* y is 1..9999 here; the modulo only tells the compiler the width */
-    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-             (unsigned)d % 100u);
+    val_date_format(d, out);
     return true;
 }
 

@@ -8,6 +8,7 @@
 #include "eeum/validate.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 #define F_TITLE     "title"
@@ -128,6 +129,31 @@ long long val_date_to_days(struct val_date d)
     long long doy = (153 * mp + 2) / 5 + d.day - 1;
     long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + doe - 719468;
+}
+
+/* Howard Hinnant's civil_from_days: eras of 400 years = 146097 days, counted from 0000-03-01. */
+bool val_date_from_days(long long days, struct val_date *out)
+{
+    *out = (struct val_date){0, 0, 0};
+    if (days < -719162 || days > 2932896) /* 0001-01-01 .. 9999-12-31 */
+        return false;
+    long long z = days + 719468;
+    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    long long doe = z - era * 146097;
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long mp = (5 * doy + 2) / 153;
+    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *out = (struct val_date){(int)(yoe + era * 400 + (m <= 2)), m, d};
+    return true;
+}
+
+void val_date_format(struct val_date d, char out[11])
+{
+    /* the modulo only tells the compiler the width: a valid date has a 4-digit year */
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)d.year % 10000u, (unsigned)d.month % 100u,
+             (unsigned)d.day % 100u);
 }
 
 enum date_shape { DATE_OK, DATE_BAD_SHAPE, DATE_IMPOSSIBLE };

@@ -1113,6 +1113,28 @@ static void date_to_days_counts_from_the_unix_epoch(void **state)
     assert_int_equal(val_date_to_days((struct val_date){9999, 12, 31}), 2932896);
 }
 
+/* from_days inverts to_days over the whole supported range (walked with next()), formats
+ * as YYYY-MM-DD, and refuses days outside 0001-01-01 .. 9999-12-31. */
+static void date_from_days_inverts_to_days_and_formats(void **state)
+{
+    (void)state;
+    struct val_date d = {1, 1, 1}, back;
+    for (long long days = -719162; days <= 2932896; days++) {
+        assert_true(val_date_from_days(days, &back));
+        assert_int_equal(val_date_cmp(back, d), 0);
+        d = val_date_next(d);
+    }
+    char out[11];
+    assert_true(val_date_from_days(19723, &back));
+    val_date_format(back, out);
+    assert_string_equal(out, "2024-01-01");
+    val_date_format((struct val_date){1, 2, 3}, out);
+    assert_string_equal(out, "0001-02-03");
+    assert_false(val_date_from_days(-719163, &back));
+    assert_int_equal(back.year, 0);
+    assert_false(val_date_from_days(2932897, &back));
+}
+
 /* Every day from 1899 to 2101: next() is a valid date one day later and ordered after it,
  * and walking it visits exactly the valid dates. */
 static void date_next_and_to_days_agree_on_every_day_of_three_centuries(void **state)
@@ -1317,6 +1339,7 @@ static const struct CMUnitTest fixed_tests[] = {
     cmocka_unit_test(emotion_labels_are_in_the_fixed_order),
     cmocka_unit_test(date_next_rolls_over_months_years_and_leap_days),
     cmocka_unit_test(date_to_days_counts_from_the_unix_epoch),
+    cmocka_unit_test(date_from_days_inverts_to_days_and_formats),
     cmocka_unit_test(date_next_and_to_days_agree_on_every_day_of_three_centuries),
     cmocka_unit_test(date_parse_reads_exactly_ten_bytes),
     cmocka_unit_test(hostile_body_values_never_crash_and_give_consistent_results),
