@@ -4,7 +4,6 @@
  */
 #include "eeum/analyzer.h"
 #include "eeum/config.h"
-#include "eeum/emotion_eval.h"
 #include "eeum/db.h"
 #include "eeum/emotion_eval.h"
 #include "eeum/log.h"
