@@ -4,6 +4,7 @@
  * run time, so sort columns and conditions can never come from input.
  */
 #include "eeum/db_boards.h"
+#include "db_util.h"
 
 #include <string.h>
 
@@ -102,33 +103,6 @@ static const char SQL_COMMENT_DELETE[] =
     "UPDATE comments SET is_deleted = 1, deleted_at = CURRENT_TIMESTAMP(3)"
     " WHERE id = ? AND board_id = ? AND user_id = ? AND is_deleted = 0";
 
-static struct db_param p_view(bool present, struct val_str s)
-{
-    return present ? db_p_strn(s.p, s.n) : db_p_null();
-}
-
-/* Rows or NOT_FOUND when the query found none. */
-static enum status one_or_not_found(enum status st, struct db_rows **out)
-{
-    if (st == STATUS_OK && db_rows_count(*out) == 0) {
-        db_rows_free(*out);
-        *out = NULL;
-        return STATUS_NOT_FOUND;
-    }
-    return st;
-}
-
-static enum status count(struct db_conn *c, const char *sql, const struct db_param *p, size_t n,
-                         uint64_t *out)
-{
-    struct db_rows *r = NULL;
-    enum status st = db_query(c, sql, p, n, &r);
-    if (st == STATUS_OK)
-        *out = db_rows_count(r) ? db_rows_u64(r, 0, 0) : 0;
-    db_rows_free(r);
-    return st;
-}
-
 enum status db_boards_insert(struct db_conn *c, uint64_t user_id, const struct val_board *b,
                              const char *search_tokens, uint64_t *out_id)
 {
@@ -145,7 +119,7 @@ enum status db_boards_insert(struct db_conn *c, uint64_t user_id, const struct v
 enum status db_boards_get(struct db_conn *c, uint64_t id, struct db_rows **out)
 {
     struct db_param p[] = {db_p_u64(id)};
-    return one_or_not_found(db_query(c, SQL_GET, p, 1, out), out);
+    return db_one_or_not_found(db_query(c, SQL_GET, p, 1, out), out);
 }
 
 enum status db_boards_view(struct db_conn *c, uint64_t id)
@@ -167,13 +141,13 @@ enum status db_boards_count(struct db_conn *c, const struct db_board_filter *f, 
     struct db_param p[1] = {db_p_null()};
     if (f->user_id) {
         p[0] = db_p_u64(f->user_id);
-        return count(c, SQL_COUNT_USER, p, 1, out);
+        return db_query_u64(c, SQL_COUNT_USER, p, 1, out);
     }
     if (f->category) {
         p[0] = db_p_str(f->category);
-        return count(c, SQL_COUNT_CAT, p, 1, out);
+        return db_query_u64(c, SQL_COUNT_CAT, p, 1, out);
     }
-    return count(c, SQL_COUNT, p, 0, out);
+    return db_query_u64(c, SQL_COUNT, p, 0, out);
 }
 
 enum status db_boards_list(struct db_conn *c, const struct db_board_filter *f,
@@ -206,7 +180,7 @@ enum status db_boards_list(struct db_conn *c, const struct db_board_filter *f,
     }
     enum status st = db_query(c, sql, p, n, out);
     if (st == STATUS_OK && out_total)
-        st = count(c, count_sql, p, nfilter, out_total);
+        st = db_query_u64(c, count_sql, p, nfilter, out_total);
     if (st != STATUS_OK) {
         db_rows_free(*out);
         *out = NULL;
@@ -218,8 +192,8 @@ enum status db_boards_owner(struct db_conn *c, uint64_t id, bool lock, uint64_t 
                             struct db_rows **out_text)
 {
     struct db_param p[] = {db_p_u64(id)};
-    enum status st =
-        one_or_not_found(db_query(c, lock ? SQL_OWNER_LOCK : SQL_OWNER, p, 1, out_text), out_text);
+    enum status st = db_one_or_not_found(
+        db_query(c, lock ? SQL_OWNER_LOCK : SQL_OWNER, p, 1, out_text), out_text);
     if (st == STATUS_OK)
         *out_user_id = db_rows_u64(*out_text, 0, 0);
     return st;
@@ -230,8 +204,8 @@ enum status db_boards_update(struct db_conn *c, uint64_t id, uint64_t user_id,
 {
     struct db_param p[] = {
         b->has_category ? db_p_str(b->category) : db_p_null(),
-        p_view(b->has_title, b->title),
-        p_view(b->has_content, b->content),
+        db_p_view(b->has_title, b->title),
+        db_p_view(b->has_content, b->content),
         db_p_str(search_tokens),
         db_p_u64(id),
         db_p_u64(user_id),
@@ -254,7 +228,7 @@ enum status db_comments_list(struct db_conn *c, uint64_t board_id, const struct 
     struct db_param b[] = {db_p_u64(board_id)};
     struct db_rows *r = NULL;
     /* comment_count is kept equal to the visible comments, so it is the total. */
-    enum status st = one_or_not_found(db_query(c, SQL_COMMENTS_COUNT, b, 1, &r), &r);
+    enum status st = db_one_or_not_found(db_query(c, SQL_COMMENTS_COUNT, b, 1, &r), &r);
     if (st != STATUS_OK)
         return st;
     *out_total = db_rows_u64(r, 0, 0);
@@ -286,7 +260,7 @@ enum status db_comments_insert(struct db_conn *c, uint64_t board_id, uint64_t us
     if (st != STATUS_OK)
         return st;
     /* Lock the post: a concurrent delete of the post cannot slip between check and insert. */
-    st = one_or_not_found(db_query(c, SQL_BOARD_LOCK, b, 1, &r), &r);
+    st = db_one_or_not_found(db_query(c, SQL_BOARD_LOCK, b, 1, &r), &r);
     db_rows_free(r);
     if (st == STATUS_OK)
         st = db_exec(c, SQL_COMMENT_INSERT, p, 3, NULL, out_id);
@@ -301,7 +275,7 @@ enum status db_comments_insert(struct db_conn *c, uint64_t board_id, uint64_t us
 enum status db_comments_get(struct db_conn *c, uint64_t board_id, uint64_t id, struct db_rows **out)
 {
     struct db_param p[] = {db_p_u64(id), db_p_u64(board_id)};
-    return one_or_not_found(db_query(c, SQL_COMMENT_GET, p, 2, out), out);
+    return db_one_or_not_found(db_query(c, SQL_COMMENT_GET, p, 2, out), out);
 }
 
 enum status db_comments_update(struct db_conn *c, uint64_t board_id, uint64_t id, uint64_t user_id,
@@ -335,7 +309,7 @@ enum status db_boards_visible(struct db_conn *c, uint64_t id)
 {
     struct db_rows *r = NULL;
     struct db_param p[] = {db_p_u64(id)};
-    enum status st = one_or_not_found(db_query(c, SQL_BOARD_VISIBLE, p, 1, &r), &r);
+    enum status st = db_one_or_not_found(db_query(c, SQL_BOARD_VISIBLE, p, 1, &r), &r);
     db_rows_free(r);
     return st;
 }

@@ -17,6 +17,7 @@
 #include "eeum/log.h"
 #include "eeum/search.h"
 #include "eeum/strbuf.h"
+#include "db_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,32 +119,6 @@ static const char SQL_SCRUB_DIARY[] =
     " search_tokens = '' WHERE id = ?";
 
 /* ---- helpers ---- */
-
-static struct db_param p_view(bool present, struct val_str s)
-{
-    return present ? db_p_strn(s.p, s.n) : db_p_null();
-}
-
-static enum status one_or_not_found(enum status st, struct db_rows **out)
-{
-    if (st == STATUS_OK && db_rows_count(*out) == 0) {
-        db_rows_free(*out);
-        *out = NULL;
-        return STATUS_NOT_FOUND;
-    }
-    return st;
-}
-
-static enum status count(struct db_conn *c, const char *sql, const struct db_param *p, size_t n,
-                         uint64_t *out)
-{
-    struct db_rows *r = NULL;
-    enum status st = db_query(c, sql, p, n, &r);
-    if (st == STATUS_OK)
-        *out = db_rows_count(r) ? db_rows_u64(r, 0, 0) : 0;
-    db_rows_free(r);
-    return st;
-}
 
 /* NFC copy of s into buf; false on ENOMEM or invalid UTF-8 (validated input never is). */
 static bool nfc(struct val_str s, struct strbuf *buf)
@@ -252,7 +227,7 @@ out:
 enum status db_diaries_get(struct db_conn *c, uint64_t id, uint64_t user_id, struct db_rows **out)
 {
     struct db_param p[] = {db_p_u64(id), db_p_u64(user_id)};
-    return one_or_not_found(db_query(c, SQL_GET, p, 2, out), out);
+    return db_one_or_not_found(db_query(c, SQL_GET, p, 2, out), out);
 }
 
 /* ---- update ---- */
@@ -278,7 +253,7 @@ enum status db_diaries_update(struct db_conn *c, uint64_t id, uint64_t user_id,
     /* The row stays locked from reading the old text to the commit: two concurrent edits get
      * consecutive versions, each with its own outbox row. */
     struct db_param pk[] = {db_p_u64(id), db_p_u64(user_id)};
-    st = one_or_not_found(db_query(c, SQL_LOCK, pk, 2, &old), &old);
+    st = db_one_or_not_found(db_query(c, SQL_LOCK, pk, 2, &old), &old);
     if (st != STATUS_OK)
         goto out;
     st = STATUS_INTERNAL;
@@ -310,7 +285,7 @@ enum status db_diaries_update(struct db_conn *c, uint64_t id, uint64_t user_id,
         db_p_u64(version),
         db_p_i64(changed),
         db_p_i64(d->has_weather),
-        d->has_weather && d->weather.n ? p_view(true, d->weather) : db_p_null(),
+        d->has_weather && d->weather.n ? db_p_view(true, d->weather) : db_p_null(),
         db_p_str(d->has_published ? published : NULL),
         db_p_i64(d->has_mood),
         db_p_str(d->has_mood && d->mood >= 0 ? d->mood_label : NULL),
@@ -408,7 +383,7 @@ enum status db_diaries_list(struct db_conn *c, uint64_t user_id, const struct db
     }
     enum status st = db_query(c, sql, p, n, out);
     if (st == STATUS_OK)
-        st = count(c, maria ? SQL_COUNT_MARIA : SQL_COUNT_MYSQL, p, nwhere, out_total);
+        st = db_query_u64(c, maria ? SQL_COUNT_MARIA : SQL_COUNT_MYSQL, p, nwhere, out_total);
     if (st != STATUS_OK) {
         db_rows_free(*out);
         *out = NULL;
@@ -435,7 +410,7 @@ enum status db_diaries_trash(struct db_conn *c, uint64_t user_id, const struct p
     }
     enum status st = db_query(c, pg->has_cursor ? SQL_TRASH_CUR : SQL_TRASH, p, n, out);
     if (st == STATUS_OK)
-        st = count(c, SQL_TRASH_COUNT, p, 1, out_total);
+        st = db_query_u64(c, SQL_TRASH_COUNT, p, 1, out_total);
     if (st != STATUS_OK) {
         db_rows_free(*out);
         *out = NULL;

@@ -4,6 +4,7 @@
  * of fields without building SQL at run time.
  */
 #include "eeum/db_users.h"
+#include "db_util.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -49,11 +50,6 @@ static const char SQL_SET_HASH[] =
 static const char SQL_SOFT_DELETE[] =
     "UPDATE users SET is_deleted = 1, deleted_at = CURRENT_TIMESTAMP(3), status = 'DELETED'"
     " WHERE id = ? AND is_deleted = 0";
-
-static struct db_param p_view(bool present, struct val_str s)
-{
-    return present ? db_p_strn(s.p, s.n) : db_p_null();
-}
 
 static struct db_param p_cstr(bool present, const char *s)
 {
@@ -146,9 +142,9 @@ enum status db_users_update(struct db_conn *c, uint64_t id, const struct val_use
 {
     struct db_param up[] = {
         p_cstr(new_password_hash != NULL, new_password_hash),
-        p_view(u->has_first_name, u->first_name),
-        p_view(u->has_last_name, u->last_name),
-        p_view(u->has_nickname, u->nickname),
+        db_p_view(u->has_first_name, u->first_name),
+        db_p_view(u->has_last_name, u->last_name),
+        db_p_view(u->has_nickname, u->nickname),
         p_cstr(u->has_phone, u->phone),
         db_p_i64(u->has_photo ? 1 : 0),
         u->has_photo && u->photo_url.n ? db_p_strn(u->photo_url.p, u->photo_url.n) : db_p_null(),
@@ -156,8 +152,8 @@ enum status db_users_update(struct db_conn *c, uint64_t id, const struct val_use
     };
     struct db_param ap[] = {
         p_cstr(u->has_zip, u->zip),
-        p_view(u->has_main_address, u->main_address),
-        p_view(u->has_detail_address, u->detail_address),
+        db_p_view(u->has_main_address, u->main_address),
+        db_p_view(u->has_detail_address, u->detail_address),
         db_p_u64(id),
     };
     enum status st = db_tx_begin(c);
