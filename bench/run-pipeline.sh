@@ -8,7 +8,7 @@
 #
 # Steps:
 #  (a) build eeum-api, eeum-analyzer and bench_pipeline with a release-type preset
-#      (BENCH_PRESET, default h-analyzer-rel: a git-ignored local preset inheriting `release`);
+#      (BENCH_PRESET, default `release`);
 #  (b) start the stack (EEUM_PROFILE=benchpipe, LOG_LEVEL=warn) with ANALYZER_WORKERS workers;
 #  (c) baseline: `bench_pipeline sqs-drain DIARIES WORKERS` — a scratch FIFO queue on the same
 #      emulator gets DIARIES outbox-shaped messages in 100 groups, then WORKERS threads receive
@@ -32,7 +32,7 @@
 #   POST_THREADS=4         HTTP client threads posting diaries
 #   ANALYZER_WORKERS=4     analyzer workers, also the baseline's receiving threads
 #   EEUM_API_PORT=37180 EEUM_DB_PORT=37406 EEUM_SQS_PORT=37424 EEUM_ANALYZER_PORT=37190
-#   BENCH_PRESET=h-analyzer-rel  CMake preset to build and run
+#   BENCH_PRESET=release   CMake preset to build and run
 #   BENCH_SKIP_BUILD=1     do not build
 #   BENCH_WRITE=0          do not touch BENCHMARKS.md
 set -euo pipefail
@@ -42,7 +42,7 @@ readonly ROOT
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
 readonly PROFILE=benchpipe
-BENCH_PRESET=${BENCH_PRESET:-h-analyzer-rel}
+BENCH_PRESET=${BENCH_PRESET:-release}
 [[ "$BENCH_PRESET" =~ ^[A-Za-z0-9_-]+$ ]] || die "BENCH_PRESET must be a preset name"
 DIARIES=${DIARIES:-1000}
 USERS=${USERS:-100}
