@@ -13,6 +13,7 @@
  * trigger on diary_emotions that matches only that diary's unique title (dropped afterwards).
  */
 #include "e2e_client.h"
+#include "e2e_sql.h"
 
 #include "eeum/config.h"
 #include "eeum/log.h"
@@ -35,6 +36,10 @@
 #include <stddef.h>
 
 #include <cmocka.h>
+
+/* Direct SQL on this program's connection (tests/e2e/e2e_sql.h). */
+#define db_execf(...)   e2e_sql_execf(T.db, __VA_ARGS__)
+#define db_scalarf(...) e2e_sql_scalarf(T.db, -1, __VA_ARGS__)
 
 #define E2E_ANALYZER_SKIPPED 77 /* ctest SKIP_RETURN_CODE */
 #define BULK_USERS           12
@@ -97,45 +102,6 @@ static pid_t start_private_analyzer(const char *log_name)
 }
 
 /* ---- database ---- */
-
-static void db_execf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void db_execf(const char *fmt, ...)
-{
-    char sql[8192];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof sql);
-    if (mysql_real_query(T.db, sql, (unsigned long)n) != 0) {
-        fprintf(stderr, "SQL failed: %s [%.300s]\n", mysql_error(T.db), sql);
-        fail();
-    }
-    MYSQL_RES *res = mysql_store_result(T.db);
-    mysql_free_result(res);
-}
-
-/* The first column of the first row as an integer (-1 for no row or NULL). */
-static long long db_scalarf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long long db_scalarf(const char *fmt, ...)
-{
-    char sql[16384];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof sql);
-    if (mysql_real_query(T.db, sql, (unsigned long)n) != 0) {
-        fprintf(stderr, "SQL failed: %s [%.300s]\n", mysql_error(T.db), sql);
-        fail();
-    }
-    MYSQL_RES *res = mysql_store_result(T.db);
-    assert_non_null(res);
-    MYSQL_ROW row = mysql_fetch_row(res);
-    long long v = (row && row[0]) ? strtoll(row[0], NULL, 10) : -1;
-    mysql_free_result(res);
-    return v;
-}
 
 /* "id1,id2,..." of ids[0..n) into out. */
 static void id_list(const uint64_t *ids, size_t n, char *out, size_t cap)

@@ -14,6 +14,7 @@
  * no analyzer having run are skipped when EEUM_START_ANALYZER=1.
  */
 #include "e2e_client.h"
+#include "e2e_sql.h"
 
 #include <curl/curl.h>
 #include <inttypes.h>
@@ -30,6 +31,10 @@
 #include <time.h>
 
 #include <cmocka.h>
+
+/* Direct SQL on this program's connection (tests/e2e/e2e_sql.h). */
+#define db_execf(...) e2e_sql_execf(g_db, __VA_ARGS__)
+#define db_u64f(...)  ((uint64_t)e2e_sql_scalarf(g_db, 0, __VA_ARGS__))
 
 #define MISSING "/api/diaries/999999999999" /* an id no diary has */
 
@@ -157,44 +162,6 @@ static char *url_escape(const char *s)
 }
 
 /* ---- database (for crafted analyses, as the analyzer would write them) --------------------- */
-
-static void db_execf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void db_execf(const char *fmt, ...)
-{
-    char sql[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof sql);
-    if (mysql_real_query(g_db, sql, (unsigned long)n) != 0) {
-        fprintf(stderr, "SQL failed: %s [%.300s]\n", mysql_error(g_db), sql);
-        fail();
-    }
-    MYSQL_RES *res = mysql_store_result(g_db);
-    mysql_free_result(res);
-}
-
-static uint64_t db_u64f(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static uint64_t db_u64f(const char *fmt, ...)
-{
-    char sql[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof sql);
-    if (mysql_real_query(g_db, sql, (unsigned long)n) != 0) {
-        fprintf(stderr, "SQL failed: %s [%.300s]\n", mysql_error(g_db), sql);
-        fail();
-    }
-    MYSQL_RES *res = mysql_store_result(g_db);
-    assert_non_null(res);
-    MYSQL_ROW row = mysql_fetch_row(res);
-    uint64_t v = (row && row[0]) ? strtoull(row[0], NULL, 10) : 0;
-    mysql_free_result(res);
-    return v;
-}
 
 /* A food of the seeded catalogue for recommendation rows (the tests never add foods: the
  * catalogue is what users get recommended); its id. */

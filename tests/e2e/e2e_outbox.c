@@ -17,6 +17,7 @@
  * the queue to itself: with an analyzer consuming it (EEUM_START_ANALYZER=1) it skips.
  */
 #include "e2e_client.h"
+#include "e2e_sql.h"
 
 #include "eeum/config.h"
 #include "eeum/log.h"
@@ -39,6 +40,10 @@
 #include <stddef.h>
 
 #include <cmocka.h>
+
+/* Direct SQL on this program's connection (tests/e2e/e2e_sql.h). */
+#define db_execf(...) e2e_sql_execf(T.db, __VA_ARGS__)
+#define db_u64f(...)  ((uint64_t)e2e_sql_scalarf(T.db, 0, __VA_ARGS__))
 
 #define TEST_DIARY_MIN     9000000000000000ull /* diary ids of this program (any run) */
 #define TEST_USER_MIN      8000000000000000ull
@@ -68,45 +73,6 @@ static long long now_ms(void)
 }
 
 /* ---- database (the MariaDB client library, as an operator's tool would) ---- */
-
-static void db_execf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void db_execf(const char *fmt, ...)
-{
-    char sql[32768];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof sql);
-    if (mysql_real_query(T.db, sql, (unsigned long)n) != 0) {
-        fprintf(stderr, "SQL failed: %s [%.200s]\n", mysql_error(T.db), sql);
-        fail();
-    }
-    MYSQL_RES *res = mysql_store_result(T.db);
-    mysql_free_result(res);
-}
-
-/* The first column of the first row of a query, as an unsigned number. */
-static uint64_t db_u64f(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static uint64_t db_u64f(const char *fmt, ...)
-{
-    char sql[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof sql);
-    if (mysql_real_query(T.db, sql, (unsigned long)n) != 0) {
-        fprintf(stderr, "SQL failed: %s [%.200s]\n", mysql_error(T.db), sql);
-        fail();
-    }
-    MYSQL_RES *res = mysql_store_result(T.db);
-    assert_non_null(res);
-    MYSQL_ROW row = mysql_fetch_row(res);
-    uint64_t v = (row && row[0]) ? strtoull(row[0], NULL, 10) : 0;
-    mysql_free_result(res);
-    return v;
-}
 
 /* The row for index i of a batch: users take turns, each user's versions rise with the id. */
 static uint64_t user_of(size_t i, size_t nusers)
