@@ -35,32 +35,6 @@ static void req_get(const char *path, const char *token, struct e2e_resp *out)
     assert_int_equal(e2e_get(path, token, out), 0);
 }
 
-static void req_json(const char *method, const char *path, const char *token, const char *body,
-                     struct e2e_resp *out)
-{
-    assert_int_equal(e2e_json(method, path, token, body, out), 0);
-}
-
-static void req_jsonv(const char *method, const char *path, const char *token, json_t *body,
-                      struct e2e_resp *out)
-{
-    assert_int_equal(e2e_jsonv(method, path, token, body, out), 0);
-}
-
-/* GET/DELETE/... `path` and expect `status`; nothing kept. */
-static void expect_call(const char *method, const char *path, const char *token, const char *body,
-                        long status)
-{
-    struct e2e_resp r;
-    req_json(method, path, token, body, &r);
-    char what[256];
-    snprintf(what, sizeof what, "%s %s", method, path);
-    e2e_expect_status(&r, status, what);
-    if (status >= 400)
-        e2e_assert_error(&r, status);
-    e2e_resp_free(&r);
-}
-
 /* `n` copies of `unit` (heap; caller frees). */
 static char *repeat(const char *unit, size_t n)
 {
@@ -191,7 +165,7 @@ static uint64_t create_comment(const struct e2e_user *u, uint64_t board, const c
     comments_path(path, sizeof path, board);
     json_t *b = json_pack("{s:s}", "content", content);
     struct e2e_resp r;
-    req_jsonv("POST", path, u->token, b, &r);
+    e2e_jsonv_ok("POST", path, u->token, b, &r);
     json_decref(b);
     e2e_expect_status(&r, 201, "POST comment");
     uint64_t id = (uint64_t)e2e_int_at(e2e_item_of(&r), "id");
@@ -332,7 +306,7 @@ static void create_post_is_201_with_location_and_every_field(void **state)
                           "김치볶음밥 만드는 법", "unknownField", "ignored");
     struct e2e_resp r;
     long long before = (long long)time(NULL);
-    req_jsonv("POST", "/api/boards", g_alice.token, b, &r);
+    e2e_jsonv_ok("POST", "/api/boards", g_alice.token, b, &r);
     json_decref(b);
     e2e_expect_status(&r, 201, "POST /api/boards");
     assert_true(json_is_true(json_object_get(r.json, "success")));
@@ -388,7 +362,7 @@ static void author_name_follows_the_authors_current_nickname(void **state)
     snprintf(upath, sizeof upath, "/api/users/%llu", (unsigned long long)u.id);
     json_t *b = json_pack("{s:s}", "nickname", nick);
     struct e2e_resp r;
-    req_jsonv("PUT", upath, u.token, b, &r);
+    e2e_jsonv_ok("PUT", upath, u.token, b, &r);
     json_decref(b);
     e2e_expect_status(&r, 200, "PUT /api/users/:id");
     e2e_resp_free(&r);
@@ -413,7 +387,7 @@ static void author_name_follows_the_authors_current_nickname(void **state)
 static void expect_create_400(const char *body, const char *field, const char *what)
 {
     struct e2e_resp r;
-    req_json("POST", "/api/boards", g_alice.token, body, &r);
+    e2e_json_ok("POST", "/api/boards", g_alice.token, body, &r);
     e2e_expect_field_error(&r, 400, field, what);
     e2e_resp_free(&r);
 }
@@ -475,7 +449,7 @@ static void invalid_posts_are_400_naming_each_field(void **state)
 
     /* Every failing field is listed at once. */
     struct e2e_resp r;
-    req_json("POST", "/api/boards", g_alice.token, "{}", &r);
+    e2e_json_ok("POST", "/api/boards", g_alice.token, "{}", &r);
     e2e_expect_field_error(&r, 400, "category", "{}");
     e2e_expect_field_error(&r, 400, "title", "{}");
     e2e_expect_field_error(&r, 400, "content", "{}");
@@ -484,7 +458,7 @@ static void invalid_posts_are_400_naming_each_field(void **state)
     /* Not JSON, not an object, not JSON at all by Content-Type. */
     static const char *const bad[] = {"{", "[]", "\"x\"", "null", "{\"title\":}", "12"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        req_json("POST", "/api/boards", g_alice.token, bad[i], &r);
+        e2e_json_ok("POST", "/api/boards", g_alice.token, bad[i], &r);
         e2e_expect_status(&r, 400, bad[i]);
         e2e_assert_error(&r, 400);
         e2e_resp_free(&r);
@@ -563,7 +537,7 @@ static void writes_without_a_valid_token_are_401(void **state)
     for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
         for (int k = 0; k < 2; k++) {
             struct e2e_resp r;
-            req_json(calls[i].method, calls[i].path, k ? "not.a.jwt" : NULL, calls[i].body, &r);
+            e2e_json_ok(calls[i].method, calls[i].path, k ? "not.a.jwt" : NULL, calls[i].body, &r);
             char what[256];
             snprintf(what, sizeof what, "%s %s %s", calls[i].method, calls[i].path,
                      k ? "(garbage token)" : "(no token)");
@@ -1043,10 +1017,10 @@ static void detail_routes_return_comments_and_count_each_view_once(void **state)
     json_decref(got);
 
     /* Unknown posts are 404 on both routes. */
-    expect_call("GET", "/api/boards/" MISSING, NULL, NULL, 404);
-    expect_call("GET", "/api/boards/detail/" MISSING, NULL, NULL, 404);
-    expect_call("GET", "/api/boards/0", NULL, NULL, 404);
-    expect_call("GET", "/api/boards/abc", NULL, NULL, 404);
+    e2e_expect_call("GET", "/api/boards/" MISSING, NULL, NULL, 404);
+    e2e_expect_call("GET", "/api/boards/detail/" MISSING, NULL, NULL, 404);
+    e2e_expect_call("GET", "/api/boards/0", NULL, NULL, 404);
+    e2e_expect_call("GET", "/api/boards/abc", NULL, NULL, 404);
 }
 
 static void parallel_views_add_exactly_one_each_and_leave_updated_at(void **state)
@@ -1199,7 +1173,7 @@ static void cached_detail_shows_comment_and_post_changes_at_once(void **state)
     e2e_json("DELETE", a, g_alice.token, NULL, &r);
     e2e_expect_status(&r, 200, a);
     e2e_resp_free(&r);
-    expect_call("GET", a, NULL, NULL, 404);
+    e2e_expect_call("GET", a, NULL, NULL, 404);
 }
 
 /* The totalElements of GET /api/boards (all, RECIPE, RESTAURANT). */
@@ -1265,7 +1239,7 @@ static void patch_by_the_author_changes_only_the_given_fields(void **state)
     e2e_sleep_ms(1100);
 
     struct e2e_resp r;
-    req_json("PATCH", path, g_alice.token, "{\"title\":\"  새 제목  \"}", &r);
+    e2e_json_ok("PATCH", path, g_alice.token, "{\"title\":\"  새 제목  \"}", &r);
     e2e_expect_status(&r, 200, "PATCH title");
     json_t *it = e2e_item_of(&r);
     assert_post_shape(it);
@@ -1277,13 +1251,14 @@ static void patch_by_the_author_changes_only_the_given_fields(void **state)
     assert_int_equal(e2e_int_at(it, "userId"), (json_int_t)g_alice.id);
     e2e_resp_free(&r);
 
-    req_json("PATCH", path, g_alice.token, "{\"category\":\"RESTAURANT\"}", &r);
+    e2e_json_ok("PATCH", path, g_alice.token, "{\"category\":\"RESTAURANT\"}", &r);
     e2e_expect_status(&r, 200, "PATCH category");
     assert_string_equal(e2e_str_at(e2e_item_of(&r), "category"), "RESTAURANT");
     assert_string_equal(e2e_str_at(e2e_item_of(&r), "title"), "새 제목");
     e2e_resp_free(&r);
 
-    req_json("PATCH", path, g_alice.token, "{\"content\":\"새 내용\\n둘째 줄\",\"extra\":1}", &r);
+    e2e_json_ok("PATCH", path, g_alice.token, "{\"content\":\"새 내용\\n둘째 줄\",\"extra\":1}",
+                &r);
     e2e_expect_status(&r, 200, "PATCH content");
     assert_string_equal(e2e_str_at(e2e_item_of(&r), "content"), "새 내용\n둘째 줄");
     assert_string_equal(e2e_str_at(e2e_item_of(&r), "title"), "새 제목");
@@ -1297,8 +1272,8 @@ static void patch_by_the_author_changes_only_the_given_fields(void **state)
     json_decref(got);
 
     /* All three at once. */
-    req_json("PATCH", path, g_alice.token,
-             "{\"category\":\"RECIPE\",\"title\":\"셋 다\",\"content\":\"모두 바꿈\"}", &r);
+    e2e_json_ok("PATCH", path, g_alice.token,
+                "{\"category\":\"RECIPE\",\"title\":\"셋 다\",\"content\":\"모두 바꿈\"}", &r);
     e2e_expect_status(&r, 200, "PATCH all");
     assert_string_equal(e2e_str_at(e2e_item_of(&r), "category"), "RECIPE");
     assert_string_equal(e2e_str_at(e2e_item_of(&r), "title"), "셋 다");
@@ -1316,12 +1291,12 @@ static void patch_by_another_is_403_missing_is_404_and_empty_or_invalid_is_400(v
     post_path(path, sizeof path, id);
 
     struct e2e_resp r;
-    req_json("PATCH", path, g_bob.token, "{\"title\":\"탈취\"}", &r);
+    e2e_json_ok("PATCH", path, g_bob.token, "{\"title\":\"탈취\"}", &r);
     e2e_expect_status(&r, 403, "PATCH by another");
     e2e_assert_error(&r, 403);
     e2e_resp_free(&r);
 
-    expect_call("PATCH", "/api/boards/" MISSING, g_alice.token, "{\"title\":\"없음\"}", 404);
+    e2e_expect_call("PATCH", "/api/boards/" MISSING, g_alice.token, "{\"title\":\"없음\"}", 404);
 
     static const char *const bad[][2] = {
         {"{}", NULL},
@@ -1335,7 +1310,7 @@ static void patch_by_another_is_403_missing_is_404_and_empty_or_invalid_is_400(v
         {"{", NULL},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        req_json("PATCH", path, g_alice.token, bad[i][0], &r);
+        e2e_json_ok("PATCH", path, g_alice.token, bad[i][0], &r);
         if (bad[i][1])
             e2e_expect_field_error(&r, 400, bad[i][1], bad[i][0]);
         else {
@@ -1346,13 +1321,13 @@ static void patch_by_another_is_403_missing_is_404_and_empty_or_invalid_is_400(v
     }
     char *t151 = repeat("가", 151);
     json_t *b = json_pack("{s:s}", "title", t151);
-    req_jsonv("PATCH", path, g_alice.token, b, &r);
+    e2e_jsonv_ok("PATCH", path, g_alice.token, b, &r);
     json_decref(b);
     free(t151);
     e2e_expect_field_error(&r, 400, "title", "151-char title");
     e2e_resp_free(&r);
     /* a body-less PATCH is not an update either */
-    req_json("PATCH", path, g_alice.token, NULL, &r);
+    e2e_json_ok("PATCH", path, g_alice.token, NULL, &r);
     e2e_expect_status(&r, 400, "PATCH without a body");
     e2e_resp_free(&r);
 
@@ -1383,25 +1358,25 @@ static void delete_by_the_author_hides_the_post_and_its_comments(void **state)
     comments_path(cp, sizeof cp, id);
     comment_path(ccp, sizeof ccp, id, cid);
 
-    expect_call("DELETE", path, g_bob.token, NULL, 403);
+    e2e_expect_call("DELETE", path, g_bob.token, NULL, 403);
     json_t *still = get_item(path, NULL);
     json_decref(still);
 
     struct e2e_resp r;
-    req_json("DELETE", path, u.token, NULL, &r);
+    e2e_json_ok("DELETE", path, u.token, NULL, &r);
     e2e_expect_status(&r, 200, "DELETE by author");
     assert_true(json_is_true(json_object_get(r.json, "success")));
     e2e_resp_free(&r);
 
-    expect_call("GET", path, NULL, NULL, 404);
-    expect_call("GET", dpath, NULL, NULL, 404);
-    expect_call("GET", cp, NULL, NULL, 404);
-    expect_call("POST", cp, g_bob.token, "{\"content\":\"늦은 댓글\"}", 404);
-    expect_call("PATCH", ccp, g_bob.token, "{\"content\":\"수정\"}", 404);
-    expect_call("DELETE", ccp, g_bob.token, NULL, 404);
-    expect_call("PATCH", path, u.token, "{\"title\":\"부활\"}", 404);
-    expect_call("DELETE", path, u.token, NULL, 404);
-    expect_call("DELETE", path, g_bob.token, NULL, 404);
+    e2e_expect_call("GET", path, NULL, NULL, 404);
+    e2e_expect_call("GET", dpath, NULL, NULL, 404);
+    e2e_expect_call("GET", cp, NULL, NULL, 404);
+    e2e_expect_call("POST", cp, g_bob.token, "{\"content\":\"늦은 댓글\"}", 404);
+    e2e_expect_call("PATCH", ccp, g_bob.token, "{\"content\":\"수정\"}", 404);
+    e2e_expect_call("DELETE", ccp, g_bob.token, NULL, 404);
+    e2e_expect_call("PATCH", path, u.token, "{\"title\":\"부활\"}", 404);
+    e2e_expect_call("DELETE", path, u.token, NULL, 404);
+    e2e_expect_call("DELETE", path, g_bob.token, NULL, 404);
 
     json_t *mine = get_page("/api/boards/my-boards", u.token);
     assert_int_equal(e2e_int_at(mine, "totalElements"), 2);
@@ -1433,7 +1408,8 @@ static void comment_create_needs_a_visible_post_and_valid_content(void **state)
     comments_path(cp, sizeof cp, id);
 
     struct e2e_resp r;
-    req_json("POST", cp, g_bob.token, "{\"content\":\"  맛있어 보여요!\\n저도 해볼게요  \"}", &r);
+    e2e_json_ok("POST", cp, g_bob.token, "{\"content\":\"  맛있어 보여요!\\n저도 해볼게요  \"}",
+                &r);
     e2e_expect_status(&r, 201, "POST comment");
     json_t *c = e2e_item_of(&r);
     assert_comment_shape(c);
@@ -1452,7 +1428,7 @@ static void comment_create_needs_a_visible_post_and_valid_content(void **state)
     char *c500 = repeat("댓", 500);
     char *c501 = repeat("댓", 501);
     json_t *b = json_pack("{s:s}", "content", c500);
-    req_jsonv("POST", cp, g_bob.token, b, &r);
+    e2e_jsonv_ok("POST", cp, g_bob.token, b, &r);
     json_decref(b);
     e2e_expect_status(&r, 201, "500-char comment");
     assert_string_equal(e2e_str_at(e2e_item_of(&r), "content"), c500);
@@ -1460,25 +1436,25 @@ static void comment_create_needs_a_visible_post_and_valid_content(void **state)
     static const char *const bad[] = {"{\"content\":\"\"}", "{\"content\":\"   \"}", "{}",
                                       "{\"content\":7}", "{\"content\":null}"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        req_json("POST", cp, g_bob.token, bad[i], &r);
+        e2e_json_ok("POST", cp, g_bob.token, bad[i], &r);
         e2e_expect_field_error(&r, 400, "content", bad[i]);
         e2e_resp_free(&r);
     }
     b = json_pack("{s:s}", "content", c501);
-    req_jsonv("POST", cp, g_bob.token, b, &r);
+    e2e_jsonv_ok("POST", cp, g_bob.token, b, &r);
     json_decref(b);
     e2e_expect_field_error(&r, 400, "content", "501-char comment");
     e2e_resp_free(&r);
     free(c500);
     free(c501);
-    req_json("POST", cp, g_bob.token, "[1]", &r);
+    e2e_json_ok("POST", cp, g_bob.token, "[1]", &r);
     e2e_expect_status(&r, 400, "array body");
     e2e_resp_free(&r);
 
     /* The post must exist. */
-    expect_call("POST", "/api/boards/" MISSING "/comments", g_bob.token, "{\"content\":\"x\"}",
-                404);
-    expect_call("GET", "/api/boards/" MISSING "/comments", NULL, NULL, 404);
+    e2e_expect_call("POST", "/api/boards/" MISSING "/comments", g_bob.token, "{\"content\":\"x\"}",
+                    404);
+    e2e_expect_call("GET", "/api/boards/" MISSING "/comments", NULL, NULL, 404);
 
     assert_int_equal(comment_count_of(id), 2);
     assert_int_equal(visible_comments(id), 2);
@@ -1553,26 +1529,26 @@ static void comment_patch_and_delete_are_for_the_author_under_the_right_post(voi
     comment_path(other, sizeof other, p1, c2);
 
     /* Not the author: 403 (even the post's author). */
-    expect_call("PATCH", right, g_alice.token, "{\"content\":\"남의 댓글 수정\"}", 403);
-    expect_call("DELETE", right, g_alice.token, NULL, 403);
+    e2e_expect_call("PATCH", right, g_alice.token, "{\"content\":\"남의 댓글 수정\"}", 403);
+    e2e_expect_call("DELETE", right, g_alice.token, NULL, 403);
     /* The wrong post in the path: 404, for the author too. */
-    expect_call("PATCH", wrong, g_bob.token, "{\"content\":\"경로 틀림\"}", 404);
-    expect_call("DELETE", wrong, g_bob.token, NULL, 404);
-    expect_call("PATCH", other, g_alice.token, "{\"content\":\"경로 틀림\"}", 404);
-    expect_call("DELETE", other, g_alice.token, NULL, 404);
+    e2e_expect_call("PATCH", wrong, g_bob.token, "{\"content\":\"경로 틀림\"}", 404);
+    e2e_expect_call("DELETE", wrong, g_bob.token, NULL, 404);
+    e2e_expect_call("PATCH", other, g_alice.token, "{\"content\":\"경로 틀림\"}", 404);
+    e2e_expect_call("DELETE", other, g_alice.token, NULL, 404);
     char missing[128];
     snprintf(missing, sizeof missing, "/api/boards/%llu/comments/" MISSING, (unsigned long long)p1);
-    expect_call("PATCH", missing, g_bob.token, "{\"content\":\"없음\"}", 404);
-    expect_call("DELETE", missing, g_bob.token, NULL, 404);
+    e2e_expect_call("PATCH", missing, g_bob.token, "{\"content\":\"없음\"}", 404);
+    e2e_expect_call("DELETE", missing, g_bob.token, NULL, 404);
     assert_int_equal(comment_count_of(p1), 1);
     assert_int_equal(comment_count_of(p2), 1);
 
     /* The author's PATCH: validation first, then the change. */
     struct e2e_resp r;
-    req_json("PATCH", right, g_bob.token, "{\"content\":\"\"}", &r);
+    e2e_json_ok("PATCH", right, g_bob.token, "{\"content\":\"\"}", &r);
     e2e_expect_field_error(&r, 400, "content", "empty comment");
     e2e_resp_free(&r);
-    req_json("PATCH", right, g_bob.token, "{\"content\":\"고친 댓글\"}", &r);
+    e2e_json_ok("PATCH", right, g_bob.token, "{\"content\":\"고친 댓글\"}", &r);
     e2e_expect_status(&r, 200, "PATCH comment");
     assert_comment_shape(e2e_item_of(&r));
     assert_int_equal(e2e_int_at(e2e_item_of(&r), "id"), (json_int_t)c1);
@@ -1590,10 +1566,10 @@ static void comment_patch_and_delete_are_for_the_author_under_the_right_post(voi
     json_decref(b);
 
     /* The author's DELETE. */
-    req_json("DELETE", right, g_bob.token, NULL, &r);
+    e2e_json_ok("DELETE", right, g_bob.token, NULL, &r);
     e2e_expect_status(&r, 200, "DELETE comment");
     e2e_resp_free(&r);
-    expect_call("PATCH", right, g_bob.token, "{\"content\":\"삭제 후\"}", 404);
+    e2e_expect_call("PATCH", right, g_bob.token, "{\"content\":\"삭제 후\"}", 404);
     assert_int_equal(comment_count_of(p1), 0);
     assert_int_equal(visible_comments(p1), 0);
     assert_int_equal(comment_count_of(p2), 1);
@@ -1612,9 +1588,9 @@ static void comment_count_equals_visible_comments_after_deletes(void **state)
     char p0[128], p3[128];
     comment_path(p0, sizeof p0, id, c[0]);
     comment_path(p3, sizeof p3, id, c[3]);
-    expect_call("DELETE", p0, g_bob.token, NULL, 200);
-    expect_call("DELETE", p3, g_bob.token, NULL, 200);
-    expect_call("DELETE", p3, g_bob.token, NULL, 404); /* no second decrement */
+    e2e_expect_call("DELETE", p0, g_bob.token, NULL, 200);
+    e2e_expect_call("DELETE", p3, g_bob.token, NULL, 200);
+    e2e_expect_call("DELETE", p3, g_bob.token, NULL, 404); /* no second decrement */
     assert_int_equal(comment_count_of(id), 3);
     assert_int_equal(visible_comments(id), 3);
 
@@ -1690,7 +1666,7 @@ static void parallel_deletes_of_one_comment_give_exactly_one_200(void **state)
     e2e_race_same("DELETE", pp, g_alice.token, NULL, rs, N);
     assert_int_equal(e2e_count_status(rs, N, 200), 1);
     assert_int_equal(e2e_count_status(rs, N, 404), N - 1);
-    expect_call("GET", pp, NULL, NULL, 404);
+    e2e_expect_call("GET", pp, NULL, NULL, 404);
 }
 
 /* ---- 7. garbage --------------------------------------------------------------------------- */
@@ -1729,7 +1705,7 @@ static void garbage_bodies_are_answered_below_500(void **state)
     for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++) {
         for (size_t i = 0; i < sizeof garbage / sizeof garbage[0]; i++) {
             struct e2e_resp r;
-            req_json(targets[t][0], targets[t][1], g_alice.token, garbage[i], &r);
+            e2e_json_ok(targets[t][0], targets[t][1], g_alice.token, garbage[i], &r);
             if (r.status < 400 || r.status >= 500)
                 fprintf(stderr, "%s %s garbage #%zu: %ld %s\n", targets[t][0], targets[t][1], i,
                         r.status, r.body);

@@ -245,6 +245,31 @@ void e2e_expect_status(const struct e2e_resp *r, long status, const char *what)
     assert_int_equal(r->status, status);
 }
 
+void e2e_json_ok(const char *method, const char *path, const char *token, const char *json_text,
+                 struct e2e_resp *out)
+{
+    assert_int_equal(e2e_json(method, path, token, json_text, out), 0);
+}
+
+void e2e_jsonv_ok(const char *method, const char *path, const char *token, json_t *body,
+                  struct e2e_resp *out)
+{
+    assert_int_equal(e2e_jsonv(method, path, token, body, out), 0);
+}
+
+void e2e_expect_call(const char *method, const char *path, const char *token, const char *body,
+                     long status)
+{
+    struct e2e_resp r;
+    e2e_json_ok(method, path, token, body, &r);
+    char what[256];
+    snprintf(what, sizeof what, "%s %s", method, path);
+    e2e_expect_status(&r, status, what);
+    if (status >= 400)
+        e2e_assert_error(&r, status);
+    e2e_resp_free(&r);
+}
+
 void e2e_expect_field_error(const struct e2e_resp *r, long status, const char *field,
                             const char *what)
 {

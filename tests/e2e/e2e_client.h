@@ -80,6 +80,17 @@ json_int_t e2e_int_at(const json_t *o, const char *key);
 /* Asserts r->status == status; prints `what` and the body first when it is not. */
 void e2e_expect_status(const struct e2e_resp *r, long status, const char *what);
 
+/* e2e_json / e2e_jsonv that fail the test when the request gets no HTTP answer at all. */
+void e2e_json_ok(const char *method, const char *path, const char *token, const char *json_text,
+                 struct e2e_resp *out);
+void e2e_jsonv_ok(const char *method, const char *path, const char *token, json_t *body,
+                  struct e2e_resp *out);
+
+/* `method path` (optional JSON body) must answer `status` (an error envelope when >= 400);
+ * nothing is kept. */
+void e2e_expect_call(const char *method, const char *path, const char *token, const char *body,
+                     long status);
+
 /* Asserts an error envelope with `status` whose `errors` names `field` with a message. */
 void e2e_expect_field_error(const struct e2e_resp *r, long status, const char *field,
                             const char *what);

@@ -44,31 +44,6 @@ static bool g_analyzer; /* an analyzer consumes the queue (EEUM_START_ANALYZER=1
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 
-static void req_json(const char *method, const char *path, const char *token, const char *body,
-                     struct e2e_resp *out)
-{
-    assert_int_equal(e2e_json(method, path, token, body, out), 0);
-}
-
-static void req_jsonv(const char *method, const char *path, const char *token, json_t *body,
-                      struct e2e_resp *out)
-{
-    assert_int_equal(e2e_jsonv(method, path, token, body, out), 0);
-}
-
-static void expect_call(const char *method, const char *path, const char *token, const char *body,
-                        long status)
-{
-    struct e2e_resp r;
-    req_json(method, path, token, body, &r);
-    char what[256];
-    snprintf(what, sizeof what, "%s %s", method, path);
-    e2e_expect_status(&r, status, what);
-    if (status >= 400)
-        e2e_assert_error(&r, status);
-    e2e_resp_free(&r);
-}
-
 /* Today in Asia/Seoul (APP_TZ of the test stack) shifted by `days`, as YYYY-MM-DD. */
 static void seoul_day(int days, char out[16])
 {
@@ -87,7 +62,7 @@ static json_t *create_diary(const struct e2e_user *u, const char *title, const c
     json_t *body = json_pack("{s:s,s:s,s:s,s:o}", "title", title, "content", content,
                              "publishedDate", date, "tags", tags);
     struct e2e_resp r;
-    req_jsonv("POST", "/api/diaries", u->token, body, &r);
+    e2e_jsonv_ok("POST", "/api/diaries", u->token, body, &r);
     json_decref(body);
     e2e_expect_status(&r, 201, "create diary");
     json_t *item = json_incref(e2e_item_of(&r));
@@ -256,7 +231,7 @@ static void create_diary_is_201_pending_with_location_and_every_field(void **sta
                   "content", "오늘도 야근이었다.\n내일 발표가 걱정된다.", "weather", " 비 ",
                   "publishedDate", today, "mood", "걱정", "tags", "야근", "떡볶이", "야근");
     struct e2e_resp r;
-    req_jsonv("POST", "/api/diaries", g_alice.token, body, &r);
+    e2e_jsonv_ok("POST", "/api/diaries", g_alice.token, body, &r);
     json_decref(body);
     e2e_expect_status(&r, 201, "create");
     json_t *d = e2e_item_of(&r);
@@ -312,7 +287,7 @@ static void invalid_diaries_are_400_naming_each_field(void **state)
              "{\"title\":\"\",\"content\":\"   \",\"publishedDate\":\"%s\",\"mood\":\"졸림\","
              "\"tags\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\",\"j\",\"k\"]}",
              future);
-    req_json("POST", "/api/diaries", g_alice.token, body, &r);
+    e2e_json_ok("POST", "/api/diaries", g_alice.token, body, &r);
     e2e_expect_field_error(&r, 400, "title", "empty title");
     e2e_expect_field_error(&r, 400, "content", "blank content");
     e2e_expect_field_error(&r, 400, "publishedDate", "day after tomorrow");
@@ -332,7 +307,7 @@ static void invalid_diaries_are_400_naming_each_field(void **state)
         {"[1]", "body"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        req_json("POST", "/api/diaries", g_alice.token, cases[i][0], &r);
+        e2e_json_ok("POST", "/api/diaries", g_alice.token, cases[i][0], &r);
         if (strcmp(cases[i][1], "body") == 0) {
             e2e_expect_status(&r, 400, cases[i][0]);
             e2e_assert_error(&r, 400);
@@ -354,7 +329,7 @@ static void invalid_diaries_are_400_naming_each_field(void **state)
     title[tl] = '\0';
     json_t *b = json_pack("{s:s,s:s,s:s}", "title", title, "content", "본문", "publishedDate",
                           "2025-01-01");
-    req_jsonv("POST", "/api/diaries", g_alice.token, b, &r);
+    e2e_jsonv_ok("POST", "/api/diaries", g_alice.token, b, &r);
     json_decref(b);
     e2e_expect_field_error(&r, 400, "title", "101 characters");
     e2e_resp_free(&r);
@@ -381,8 +356,8 @@ static void diary_routes_without_a_valid_token_are_401(void **state)
         {"POST", p3, NULL},
     };
     for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
-        expect_call(calls[i][0], calls[i][1], NULL, calls[i][2], 401);
-        expect_call(calls[i][0], calls[i][1], "not.a.jwt", calls[i][2], 401);
+        e2e_expect_call(calls[i][0], calls[i][1], NULL, calls[i][2], 401);
+        e2e_expect_call(calls[i][0], calls[i][1], "not.a.jwt", calls[i][2], 401);
     }
     /* Nothing changed. */
     json_t *d = get_ok(p1, g_alice.token);
@@ -400,7 +375,7 @@ static void detail_routes_return_the_analysis_marked_stale_after_a_content_chang
     /* Version 2 first, so an analyzer (which writes only the current version) leaves our
      * crafted version-1 analysis alone. */
     struct e2e_resp r;
-    req_json("PATCH", p1, g_alice.token, "{\"content\":\"발표가 끝나서 행복하다\"}", &r);
+    e2e_json_ok("PATCH", p1, g_alice.token, "{\"content\":\"발표가 끝나서 행복하다\"}", &r);
     e2e_expect_status(&r, 200, "patch content");
     assert_int_equal(e2e_int_at(e2e_item_of(&r), "version"), 2);
     e2e_resp_free(&r);
@@ -450,8 +425,8 @@ static void detail_routes_return_the_analysis_marked_stale_after_a_content_chang
     e2e_assert_error(&nf, 404);
     assert_string_equal(e2e_str_at(nf.json, "message"), "일기를 찾을 수 없습니다.");
     e2e_resp_free(&nf);
-    expect_call("GET", "/api/diaries/detail/999999999999", g_alice.token, NULL, 404);
-    expect_call("GET", "/api/diaries/0", g_alice.token, NULL, 404);
+    e2e_expect_call("GET", "/api/diaries/detail/999999999999", g_alice.token, NULL, 404);
+    e2e_expect_call("GET", "/api/diaries/0", g_alice.token, NULL, 404);
 }
 
 static void list_is_newest_published_first_by_page_and_cursor(void **state)
@@ -514,10 +489,10 @@ static void list_is_newest_published_first_by_page_and_cursor(void **state)
         json_decref(page);
     }
     assert_int_equal(seen, 5);
-    expect_call("GET", "/api/diaries?page=1&cursor=abc", u.token, NULL, 400);
-    expect_call("GET", "/api/diaries?cursor=%21%21", u.token, NULL, 400);
-    expect_call("GET", "/api/diaries?elements=101", u.token, NULL, 400);
-    expect_call("GET", "/api/diaries?page=0", u.token, NULL, 400);
+    e2e_expect_call("GET", "/api/diaries?page=1&cursor=abc", u.token, NULL, 400);
+    e2e_expect_call("GET", "/api/diaries?cursor=%21%21", u.token, NULL, 400);
+    e2e_expect_call("GET", "/api/diaries?elements=101", u.token, NULL, 400);
+    e2e_expect_call("GET", "/api/diaries?page=0", u.token, NULL, 400);
     e2e_user_free(&u);
 }
 
@@ -640,7 +615,7 @@ static void q_searches_only_the_callers_diaries_with_the_korean_rules(void **sta
     assert_int_equal(list_ids(&u, q, got, 16), 0);
     char path[64];
     snprintf(path, sizeof path, "/api/diaries/%lld", (long long)d3);
-    expect_call("PATCH", path, u.token, "{\"content\":\"오늘 야식은 라면\"}", 200);
+    e2e_expect_call("PATCH", path, u.token, "{\"content\":\"오늘 야식은 라면\"}", 200);
     snprintf(q, sizeof q, "q=%s", "%EC%95%BC%EC%8B%9D"); /* 야식 */
     n = list_ids(&u, q, got, 16);
     assert_int_equal(n, 2);
@@ -661,10 +636,10 @@ static void patch_bumps_the_version_only_for_title_or_content_and_requeues(void 
     snprintf(p, sizeof p, "/api/diaries/%lld", (long long)id);
     struct e2e_resp r;
     /* Other fields: no new version, no new outbox row. */
-    req_json("PATCH", p, g_alice.token,
-             "{\"weather\":\"맑음\",\"mood\":\"행복\",\"tags\":[\"b\",\"c\"],\"publishedDate\":"
-             "\"2025-08-02\"}",
-             &r);
+    e2e_json_ok("PATCH", p, g_alice.token,
+                "{\"weather\":\"맑음\",\"mood\":\"행복\",\"tags\":[\"b\",\"c\"],\"publishedDate\":"
+                "\"2025-08-02\"}",
+                &r);
     e2e_expect_status(&r, 200, "patch other fields");
     json_t *d = e2e_item_of(&r);
     assert_int_equal(e2e_int_at(d, "version"), 1);
@@ -675,14 +650,14 @@ static void patch_bumps_the_version_only_for_title_or_content_and_requeues(void 
     assert_string_equal(e2e_str_at(d, "title"), "수정 전");
     e2e_resp_free(&r);
     /* The same title again (after trimming) is not a change. */
-    req_json("PATCH", p, g_alice.token, "{\"title\":\"  수정 전 \"}", &r);
+    e2e_json_ok("PATCH", p, g_alice.token, "{\"title\":\"  수정 전 \"}", &r);
     e2e_expect_status(&r, 200, "same title");
     assert_int_equal(e2e_int_at(e2e_item_of(&r), "version"), 1);
     e2e_resp_free(&r);
     assert_int_equal(db_u64f("SELECT COUNT(*) FROM outbox WHERE diary_id = %lld", (long long)id),
                      1);
     /* A title change: version 2, pending, one more outbox row for version 2. */
-    req_json("PATCH", p, g_alice.token, "{\"title\":\"수정 후\"}", &r);
+    e2e_json_ok("PATCH", p, g_alice.token, "{\"title\":\"수정 후\"}", &r);
     e2e_expect_status(&r, 200, "title change");
     d = e2e_item_of(&r);
     assert_int_equal(e2e_int_at(d, "version"), 2);
@@ -695,7 +670,7 @@ static void patch_bumps_the_version_only_for_title_or_content_and_requeues(void 
                              (long long)id, g_alice.id),
                      1);
     /* Clearing optional fields. */
-    req_json("PATCH", p, g_alice.token, "{\"weather\":null,\"mood\":\"\",\"tags\":[]}", &r);
+    e2e_json_ok("PATCH", p, g_alice.token, "{\"weather\":null,\"mood\":\"\",\"tags\":[]}", &r);
     e2e_expect_status(&r, 200, "clear");
     d = e2e_item_of(&r);
     assert_true(json_is_null(json_object_get(d, "weather")));
@@ -703,14 +678,14 @@ static void patch_bumps_the_version_only_for_title_or_content_and_requeues(void 
     assert_int_equal(json_array_size(json_object_get(d, "tags")), 0);
     e2e_resp_free(&r);
     /* 400s and 404s. */
-    req_json("PATCH", p, g_alice.token, "{}", &r);
+    e2e_json_ok("PATCH", p, g_alice.token, "{}", &r);
     e2e_expect_field_error(&r, 400, "body", "empty patch");
     e2e_resp_free(&r);
-    req_json("PATCH", p, g_alice.token, "{\"title\":null,\"content\":\"\"}", &r);
+    e2e_json_ok("PATCH", p, g_alice.token, "{\"title\":null,\"content\":\"\"}", &r);
     e2e_expect_field_error(&r, 400, "title", "null title");
     e2e_expect_field_error(&r, 400, "content", "empty content");
     e2e_resp_free(&r);
-    expect_call("PATCH", MISSING, g_alice.token, "{\"title\":\"x\"}", 404);
+    e2e_expect_call("PATCH", MISSING, g_alice.token, "{\"title\":\"x\"}", 404);
 }
 
 static void delete_moves_to_the_trash_and_restore_brings_it_back(void **state)
@@ -723,16 +698,16 @@ static void delete_moves_to_the_trash_and_restore_brings_it_back(void **state)
     char p[64], rp[64];
     snprintf(p, sizeof p, "/api/diaries/%lld", (long long)id);
     snprintf(rp, sizeof rp, "/api/diaries/%lld/restore", (long long)id);
-    expect_call("POST", rp, u.token, NULL, 404); /* not in the trash */
+    e2e_expect_call("POST", rp, u.token, NULL, 404); /* not in the trash */
     struct e2e_resp r;
-    req_json("DELETE", p, u.token, NULL, &r);
+    e2e_json_ok("DELETE", p, u.token, NULL, &r);
     e2e_expect_status(&r, 200, "delete");
     assert_int_equal(e2e_int_at(e2e_item_of(&r), "id"), id);
     assert_true(json_is_true(json_object_get(e2e_item_of(&r), "deleted")));
     e2e_resp_free(&r);
-    expect_call("DELETE", p, u.token, NULL, 404);
-    expect_call("GET", p, u.token, NULL, 404);
-    expect_call("PATCH", p, u.token, "{\"title\":\"x\"}", 404);
+    e2e_expect_call("DELETE", p, u.token, NULL, 404);
+    e2e_expect_call("GET", p, u.token, NULL, 404);
+    e2e_expect_call("PATCH", p, u.token, "{\"title\":\"x\"}", 404);
     json_int_t got[8];
     size_t n = list_ids(&u, "page=1", got, 8);
     assert_int_equal(n, 1);
@@ -745,22 +720,22 @@ static void delete_moves_to_the_trash_and_restore_brings_it_back(void **state)
     assert_true(e2e_parse_instant(e2e_str_at(t0, "deletedAt")) > 0);
     assert_true(json_is_null(json_object_get(trash, "nextCursor")));
     json_decref(trash);
-    expect_call("GET", "/api/diaries/trash?page=1&cursor=x", u.token, NULL, 400);
+    e2e_expect_call("GET", "/api/diaries/trash?page=1&cursor=x", u.token, NULL, 400);
 
     /* Trash older than 30 days is gone from the trash and cannot be restored. */
     json_int_t old = create_id(&u, "오래된", "내용", "2025-09-03", NULL);
     char op[64], orp[64];
     snprintf(op, sizeof op, "/api/diaries/%lld", (long long)old);
     snprintf(orp, sizeof orp, "/api/diaries/%lld/restore", (long long)old);
-    expect_call("DELETE", op, u.token, NULL, 200);
+    e2e_expect_call("DELETE", op, u.token, NULL, 200);
     db_execf("UPDATE diaries SET deleted_at = NOW(3) - INTERVAL 31 DAY WHERE id = %lld",
              (long long)old);
     trash = get_ok("/api/diaries/trash", u.token);
     assert_int_equal(e2e_int_at(trash, "totalElements"), 1);
     json_decref(trash);
-    expect_call("POST", orp, u.token, NULL, 404);
+    e2e_expect_call("POST", orp, u.token, NULL, 404);
 
-    req_json("POST", rp, u.token, NULL, &r);
+    e2e_json_ok("POST", rp, u.token, NULL, &r);
     e2e_expect_status(&r, 200, "restore");
     assert_int_equal(e2e_int_at(e2e_item_of(&r), "id"), id);
     assert_null(json_object_get(e2e_item_of(&r), "deletedAt"));
@@ -771,7 +746,7 @@ static void delete_moves_to_the_trash_and_restore_brings_it_back(void **state)
     trash = get_ok("/api/diaries/trash", u.token);
     assert_int_equal(e2e_int_at(trash, "totalElements"), 0);
     json_decref(trash);
-    expect_call("POST", rp, u.token, NULL, 404);
+    e2e_expect_call("POST", rp, u.token, NULL, 404);
     e2e_user_free(&u);
 }
 
@@ -787,7 +762,7 @@ static void another_user_gets_404_on_every_route_and_sees_nothing(void **state)
     snprintf(rp, sizeof rp, "/api/diaries/%lld/restore", (long long)id);
     snprintf(gp, sizeof gp, "/api/diaries/%lld", (long long)gone);
     snprintf(grp, sizeof grp, "/api/diaries/%lld/restore", (long long)gone);
-    expect_call("DELETE", gp, g_alice.token, NULL, 200);
+    e2e_expect_call("DELETE", gp, g_alice.token, NULL, 200);
 
     const char *calls[][3] = {
         {"GET", p, NULL},    {"GET", dp, NULL},  {"PATCH", p, "{\"title\":\"해킹\"}"},
@@ -796,7 +771,7 @@ static void another_user_gets_404_on_every_route_and_sees_nothing(void **state)
     };
     for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
         struct e2e_resp r;
-        req_json(calls[i][0], calls[i][1], g_bob.token, calls[i][2], &r);
+        e2e_json_ok(calls[i][0], calls[i][1], g_bob.token, calls[i][2], &r);
         e2e_expect_status(&r, 404, calls[i][1]);
         e2e_assert_error(&r, 404);
         /* The same answer as for a diary that does not exist. */
@@ -818,7 +793,7 @@ static void another_user_gets_404_on_every_route_and_sees_nothing(void **state)
     json_t *d = get_ok(p, g_alice.token);
     assert_string_equal(e2e_str_at(json_object_get(d, "item"), "title"), "비밀 일기");
     json_decref(d);
-    expect_call("POST", grp, g_alice.token, NULL, 200);
+    e2e_expect_call("POST", grp, g_alice.token, NULL, 200);
 }
 
 static void garbage_bodies_are_answered_below_500(void **state)
@@ -851,7 +826,7 @@ static void garbage_bodies_are_answered_below_500(void **state)
     for (size_t t = 0; t < 2; t++) {
         for (size_t i = 0; i < sizeof garbage / sizeof garbage[0]; i++) {
             struct e2e_resp r;
-            req_json(targets[t][0], targets[t][1], g_alice.token, garbage[i], &r);
+            e2e_json_ok(targets[t][0], targets[t][1], g_alice.token, garbage[i], &r);
             if (r.status < 400 || r.status >= 500)
                 fprintf(stderr, "%s %s garbage #%zu: %ld %s\n", targets[t][0], targets[t][1], i,
                         r.status, r.body);
@@ -884,7 +859,7 @@ static void expired_trash_is_purged_and_feedback_keeps_an_erased_row(void **stat
     for (size_t i = 0; i < 3; i++) {
         char p[64];
         snprintf(p, sizeof p, "/api/diaries/%lld", (long long)ids[i]);
-        expect_call("DELETE", p, u.token, NULL, 200);
+        e2e_expect_call("DELETE", p, u.token, NULL, 200);
     }
     /* Version 2 first, so no analyzer writes over the crafted version-1 analyses. */
     db_execf("UPDATE diaries SET version = 2 WHERE id IN (%lld, %lld)", (long long)plain,
